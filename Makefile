@@ -1,0 +1,92 @@
+# stackmap — see README.md. `make site` builds the tool and the site;
+# `make check` runs every test. Both install missing Debian packages.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/stackmap
+DESTDIR ?=
+
+VERSION := $(shell cat VERSION)
+CC      ?= cc
+PKGS    := yaml-0.1 libcmark libcurl jansson
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	$(WARN) $(HARDEN) -DSTACKMAP_VERSION='"$(VERSION)"' \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+BUILD   ?= build
+SRC     := $(sort $(wildcard src/*.c))
+LIBSRC  := $(filter-out src/main.c,$(SRC))
+OBJ     := $(SRC:src/%.c=$(BUILD)/%.o)
+LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/%.o)
+
+TEST_UNITS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TEST_BINS  := $(TEST_UNITS:%=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-check site check test unit bad schemas install \
+	uninstall clean asan valgrind lint
+
+all: $(BUILD)/.deps stackmap
+
+$(BUILD)/.deps: scripts/deps.sh
+	@mkdir -p $(BUILD)
+	@sh scripts/deps.sh build
+	@touch $@
+
+deps-check:
+	@sh scripts/deps.sh check
+
+stackmap: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) VERSION | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LIBS) -lcmocka
+
+# Build the tool, then the site from the bundled catalog.
+site: all
+	./stackmap build
+
+# The whole test suite. Sanitizer and valgrind passes are separate targets
+# that .ci/run also calls.
+check: deps-check all $(TEST_BINS)
+	@sh tests/run-all.sh $(BUILD)
+
+unit: deps-check $(TEST_BINS)
+	@for t in $(TEST_BINS); do $$t || exit 1; done
+
+schemas: all
+	./stackmap schema vendor > catalog/schema/vendor.schema.json
+	./stackmap schema model > catalog/schema/model.schema.json
+	./stackmap schema site > catalog/schema/site.schema.json
+	./stackmap schema primer > catalog/schema/primer.schema.json
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" check
+
+valgrind: all $(TEST_BINS)
+	@VALGRIND=1 sh tests/run-all.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 stackmap $(DESTDIR)$(BINDIR)/stackmap
+	install -m 0644 man/stackmap.1 $(DESTDIR)$(MANDIR)/man1/stackmap.1
+	install -d $(DESTDIR)$(DATADIR)
+	cp -R templates $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stackmap $(DESTDIR)$(MANDIR)/man1/stackmap.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan build-clang stackmap

@@ -1,0 +1,258 @@
+/* stackmap: turns a YAML catalog of the AI stack into a published map.
+ * This file parses the command line and dispatches; nothing more. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "options.h"
+#include "version.h"
+
+static const char S_usage[] =
+	"usage: stackmap [global options] COMMAND [options]\n"
+	"\n"
+	"commands:\n"
+	"  validate          check the whole catalog, report every problem\n"
+	"  build             validate, then render the site into --out\n"
+	"  probe             ask each vendor's API for its live models and "
+	"prices\n"
+	"  diff OLD NEW      compare two snapshots\n"
+	"  schema NAME       print the JSON Schema of vendor, model, site or "
+	"primer\n"
+	"\n"
+	"global options:\n"
+	"  --catalog DIR     catalog folder (default: catalog)\n"
+	"  --templates DIR   templates folder (default: templates)\n"
+	"  --out DIR         output folder (default: site)\n"
+	"  --snapshot FILE   live snapshot (default: CATALOG/snapshot.json)\n"
+	"  -q, --quiet       print only errors\n"
+	"  -v, --verbose     say more\n"
+	"  -h, --help        this help; 'stackmap COMMAND --help' for a "
+	"command\n"
+	"  -V, --version     print the version\n"
+	"\n"
+	"exit status: 0 ok, 1 invalid input, 2 usage, 3 I/O or system "
+	"error,\n"
+	"4 probe finished but some vendors failed (their data was kept)\n";
+
+struct command {
+	const char *name;
+	int (*run)(const struct options *);
+	const char *usage;
+	const char *shortopts;
+	const struct option *longopts;
+	int positional; /* required positional arguments */
+};
+
+static const struct option S_validate_opts[] = {
+	{"strict", no_argument, NULL, 's'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option S_build_opts[] = {
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option S_probe_opts[] = {
+	{"only", required_argument, NULL, 'o'},
+	{"jobs", required_argument, NULL, 'j'},
+	{"timeout", required_argument, NULL, 't'},
+	{"accept-shrink", no_argument, NULL, 'a'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option S_diff_opts[] = {
+	{"format", required_argument, NULL, 'f'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option S_schema_opts[] = {
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct command S_commands[] = {
+	{"validate", validate_run,
+	 "usage: stackmap [global options] validate [--strict]\n"
+	 "Loads and checks the whole catalog; prints every problem as\n"
+	 "path:line:col: error: message. --strict makes warnings fail too.\n",
+	 "sh", S_validate_opts, 0},
+	{"build", build_run,
+	 "usage: stackmap [global options] build\n"
+	 "Validates the catalog, merges the snapshot, and renders the site\n"
+	 "(HTML, Markdown, JSON, CSV) into --out. Unchanged files are not\n"
+	 "rewritten; a failed build leaves the previous site intact.\n",
+	 "h", S_build_opts, 0},
+	{"probe", probe_run,
+	 "usage: stackmap [global options] probe [--only ID,ID] [--jobs N]\n"
+	 "                [--timeout SECONDS] [--accept-shrink]\n"
+	 "Asks each vendor's own API for its live model list and prices and\n"
+	 "records them in the snapshot, never losing what it knew before.\n",
+	 "o:j:t:ah", S_probe_opts, 0},
+	{"diff", diff_run,
+	 "usage: stackmap [global options] diff [--format md|json] OLD NEW\n"
+	 "Prints what changed between two snapshots.\n",
+	 "f:h", S_diff_opts, 2},
+	{"schema", schema_run,
+	 "usage: stackmap schema vendor|model|site|primer\n"
+	 "Prints the JSON Schema of one catalog file kind.\n",
+	 "h", S_schema_opts, 1},
+};
+
+static const struct option S_global_opts[] = {
+	{"catalog", required_argument, NULL, 'c'},
+	{"templates", required_argument, NULL, 'T'},
+	{"out", required_argument, NULL, 'O'},
+	{"snapshot", required_argument, NULL, 'S'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static int S_usage_error(const char *msg, const char *usage)
+{
+	fprintf(stderr, "stackmap: %s\n%s", msg, usage);
+	return EXIT_USAGE;
+}
+
+static int S_parse_command(const struct command *cmd, int argc, char **argv,
+			   struct options *opt)
+{
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, cmd->shortopts, cmd->longopts,
+				NULL)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case 'h':
+			fputs(cmd->usage, stdout);
+			exit(EXIT_OK);
+		case 's':
+			opt->strict = true;
+			break;
+		case 'o':
+			opt->only = optarg;
+			break;
+		case 'j':
+			opt->jobs = (int)strtol(optarg, &end, 10);
+			if (*end || opt->jobs < 1 || opt->jobs > 256)
+				return S_usage_error(
+					"--jobs takes a number from 1 to 256",
+					cmd->usage);
+			break;
+		case 't':
+			opt->timeout = strtod(optarg, &end);
+			if (*end || !(opt->timeout > 0 && opt->timeout <= 3600))
+				return S_usage_error(
+					"--timeout takes seconds, more than 0 "
+					"and at most 3600",
+					cmd->usage);
+			break;
+		case 'a':
+			opt->accept_shrink = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "md") && strcmp(optarg, "json"))
+				return S_usage_error(
+					"--format takes md or json",
+					cmd->usage);
+			opt->format = optarg;
+			break;
+		default:
+			fputs(cmd->usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != cmd->positional)
+		return S_usage_error(cmd->positional
+					     ? "wrong number of arguments"
+					     : "unexpected argument",
+				     cmd->usage);
+	if (cmd->positional == 2) {
+		opt->diff_old = argv[optind];
+		opt->diff_new = argv[optind + 1];
+	} else if (cmd->positional == 1) {
+		opt->schema_name = argv[optind];
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = {
+		.catalog_dir = "catalog",
+		.templates_dir = "templates",
+		.out_dir = "site",
+		.jobs = 8,
+		.timeout = 30,
+		.format = "md",
+	};
+	char *snapshot_default = NULL;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "+qvhV", S_global_opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'c':
+			opt.catalog_dir = optarg;
+			break;
+		case 'T':
+			opt.templates_dir = optarg;
+			break;
+		case 'O':
+			opt.out_dir = optarg;
+			break;
+		case 'S':
+			opt.snapshot = optarg;
+			break;
+		case 'q':
+			opt.quiet = true;
+			break;
+		case 'v':
+			opt.verbose = true;
+			break;
+		case 'h':
+			fputs(S_usage, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("stackmap %s\n", STACKMAP_VERSION);
+			return EXIT_OK;
+		default:
+			fputs(S_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return S_usage_error("no command given", S_usage);
+	const char *name = argv[optind];
+	const struct command *cmd = NULL;
+	for (size_t i = 0; i < sizeof(S_commands) / sizeof(S_commands[0]); i++)
+		if (strcmp(S_commands[i].name, name) == 0)
+			cmd = &S_commands[i];
+	if (!cmd) {
+		fprintf(stderr, "stackmap: unknown command '%s'\n", name);
+		fputs(S_usage, stderr);
+		return EXIT_USAGE;
+	}
+	rc = S_parse_command(cmd, argc - optind, argv + optind, &opt);
+	if (rc != EXIT_OK)
+		return rc;
+	if (!opt.snapshot) {
+		size_t n = strlen(opt.catalog_dir) + sizeof("/snapshot.json");
+		snapshot_default = malloc(n);
+		if (!snapshot_default)
+			return EXIT_SYSTEM;
+		snprintf(snapshot_default, n, "%s/snapshot.json",
+			 opt.catalog_dir);
+		opt.snapshot = snapshot_default;
+	}
+	rc = cmd->run(&opt);
+	free(snapshot_default);
+	return rc;
+}

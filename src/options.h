@@ -1,0 +1,37 @@
+/* options: what the command line asked for, filled by main.c and read by
+ * each command. Strings are borrowed from argv or are string literals. */
+#ifndef STACKMAP_OPTIONS_H
+#define STACKMAP_OPTIONS_H
+
+#include <stdbool.h>
+
+struct options {
+	const char *catalog_dir;   /* --catalog, default "catalog" */
+	const char *templates_dir; /* --templates, default "templates" */
+	const char *out_dir;       /* --out, default "site" */
+	const char *snapshot;      /* --snapshot, default CATALOG/snapshot.json */
+	bool quiet;
+	bool verbose;
+	/* validate */
+	bool strict;
+	/* probe */
+	const char *only; /* comma-separated vendor ids */
+	int jobs;
+	double timeout;
+	bool accept_shrink;
+	/* diff */
+	const char *diff_old;
+	const char *diff_new;
+	const char *format; /* md, json */
+	/* schema */
+	const char *schema_name;
+};
+
+/* Each command returns an enum exit_code value. */
+int validate_run(const struct options *opt);
+int build_run(const struct options *opt);
+int probe_run(const struct options *opt);
+int diff_run(const struct options *opt);
+int schema_run(const struct options *opt);
+
+#endif
