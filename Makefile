@@ -51,6 +51,9 @@ $(BUILD)/tests/%: tests/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LIBS) -lcmocka
 
+# Rules contributed per stage (fixture server, fuzzers, benchmarks).
+-include $(sort $(wildcard mk/*.mk))
+
 # Build the tool, then the site from the bundled catalog.
 site: all
 	./stackmap build

@@ -1,19 +1,623 @@
+/* build: `stackmap build`. Validates the catalog, merges the live
+ * snapshot into one view, renders every page in HTML and Markdown plus the
+ * exports, and swaps the new tree in atomically (output.c). */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include "buf.h"
 #include "catalog.h"
 #include "exitcode.h"
+#include "fsutil.h"
+#include "markdown.h"
 #include "options.h"
+#include "output.h"
+#include "render.h"
 #include "validate.h"
+#include "view.h"
+#include "xalloc.h"
+
+#define SNAPSHOT_MAX_BYTES (256u * 1024u * 1024u)
+#define ASSET_MAX_BYTES (16u * 1024u * 1024u)
+
+struct build {
+	const struct options *opt;
+	json_t *view;
+	struct renderer renderer;
+	struct output out;
+	struct buf page;
+	struct buf err;
+	size_t pages;
+};
+
+/* Reads the snapshot; a missing file is no live data. Returns 0, or -1
+ * with err filled (the caller reports it and stops). */
+static int S_load_snapshot(const char *path, json_t **snapshot,
+			   struct buf *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	*snapshot = NULL;
+	if (fs_read_file(path, SNAPSHOT_MAX_BYTES, &text, &len) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		buf_printf(err, "%s: error: cannot read: %s", path,
+			   strerror(errno));
+		return -1;
+	}
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	if (!root) {
+		buf_printf(err, "%s:%d:%d: error: invalid JSON: %s", path,
+			   jerr.line, jerr.column, jerr.text);
+		return -1;
+	}
+	if (!json_is_object(root) ||
+	    json_integer_value(json_object_get(root, "format")) != 1 ||
+	    !json_is_object(json_object_get(root, "vendors"))) {
+		buf_printf(err,
+			   "%s: error: not a stackmap snapshot (expected "
+			   "\"format\": 1 and a \"vendors\" object)",
+			   path);
+		json_decref(root);
+		return -1;
+	}
+	*snapshot = root;
+	return 0;
+}
+
+/* A page context: the shared parts of the view plus page-specific keys. */
+static json_t *S_context(struct build *b, const char *kind, const char *path,
+			 const char *title, const char *description)
+{
+	json_t *view = b->view;
+	json_t *ctx = json_object();
+	int depth = 0;
+	for (const char *p = path; *p; p++)
+		depth += *p == '/';
+	struct buf root = BUF_INIT, html = BUF_INIT, md = BUF_INIT,
+		   canonical = BUF_INIT;
+	for (int i = 0; i < depth; i++)
+		buf_puts(&root, "../");
+	buf_printf(&html, "%s.html", path);
+	buf_printf(&md, "%s.md", path);
+	const char *base = json_string_value(
+		json_object_get(json_object_get(view, "site"), "base_url"));
+	buf_printf(&canonical, "%s%s%s.html", base,
+		   base[strlen(base) - 1] == '/' ? "" : "/", path);
+	json_object_set_new(ctx, "root", json_string(buf_cstr(&root)));
+	json_object_set_new(
+		ctx, "page",
+		json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", kind,
+			  "title", title, "description", description, "path",
+			  path, "html_path", buf_cstr(&html), "md_path",
+			  buf_cstr(&md), "canonical", buf_cstr(&canonical)));
+	static const char *const shared[] = {
+		"site",	     "layers",	   "primers", "counts",
+		"strengths", "blended_definition", NULL};
+	for (size_t i = 0; shared[i]; i++)
+		json_object_set(ctx, shared[i],
+				json_object_get(view, shared[i]));
+	static const char *const nav[][3] = {
+		{"Stack map", "index", "index"},
+		{"Pricing", "pricing", "pricing"},
+		{"Changes", "changes", "changes"},
+	};
+	json_t *nav_arr = json_array();
+	for (size_t i = 0; i < 3; i++) {
+		struct buf href = BUF_INIT;
+		buf_printf(&href, "%s%s.html", buf_cstr(&root), nav[i][1]);
+		json_array_append_new(
+			nav_arr, json_pack("{s:s, s:s, s:b}", "title",
+					   nav[i][0], "href", buf_cstr(&href),
+					   "current",
+					   strcmp(kind, nav[i][2]) == 0));
+		buf_release(&href);
+	}
+	json_object_set_new(ctx, "nav", nav_arr);
+	buf_release(&root);
+	buf_release(&html);
+	buf_release(&md);
+	buf_release(&canonical);
+	return ctx;
+}
+
+static int S_emit(struct build *b, const char *rel, const char *data,
+		  size_t len)
+{
+	if (output_file(&b->out, rel, data, len, &b->err) != 0)
+		return -1;
+	b->pages++;
+	return 0;
+}
+
+/* Renders kind in HTML and Markdown (when a template exists) to path. */
+static int S_page(struct build *b, const char *kind, const char *path,
+		  json_t *ctx)
+{
+	static const struct {
+		enum render_format format;
+		const char *ext;
+	} formats[] = {{RENDER_HTML, "html"}, {RENDER_MD, "md"}};
+	for (size_t i = 0; i < 2; i++) {
+		if (formats[i].format == RENDER_MD &&
+		    !renderer_has(&b->renderer, RENDER_MD, kind))
+			continue;
+		buf_reset(&b->page);
+		if (renderer_render(&b->renderer, formats[i].format, kind, ctx,
+				    &b->page, &b->err) != 0)
+			return -1;
+		struct buf rel = BUF_INIT;
+		buf_printf(&rel, "%s.%s", path, formats[i].ext);
+		int rc = S_emit(b, buf_cstr(&rel), b->page.data, b->page.len);
+		buf_release(&rel);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Finds the object with "id" (or "slug") equal to id in a view array. */
+static json_t *S_find(json_t *arr, const char *key, const char *id)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item)
+	{
+		const char *v = json_string_value(json_object_get(item, key));
+		if (v && strcmp(v, id) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+/* Renders a primer's body: CommonMark, with lines of the form
+ * "{{> NAME}}" or "{{> NAME ARG}}" replaced by the partial embed-NAME
+ * (ARG names a model, which becomes the context's "model"). */
+static int S_primer_body(struct build *b, enum render_format format,
+			 const char *body, json_t *ctx, struct buf *out)
+{
+	struct buf md = BUF_INIT;
+	const char *line = body;
+	int rc = -1;
+	while (*line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		char name[64] = "", arg[128] = "";
+		int matched = 0;
+		if (len < 200 && strncmp(line, "{{>", 3) == 0) {
+			char tmp[200];
+			memcpy(tmp, line, len);
+			tmp[len] = '\0';
+			char closing[3] = "";
+			if (sscanf(tmp, "{{> %63[a-z0-9-] %127[a-z0-9.-]%2[}]",
+				   name, arg, closing) == 3 ||
+			    (arg[0] = '\0',
+			     sscanf(tmp, "{{> %63[a-z0-9-]%2[}]", name,
+				    closing) == 2))
+				matched = strcmp(closing, "}}") == 0;
+		}
+		if (!matched) {
+			buf_append(&md, line, len);
+			buf_putc(&md, '\n');
+		} else {
+			char *text = format == RENDER_HTML
+					     ? markdown_to_html(buf_cstr(&md))
+					     : markdown_to_safe_commonmark(
+						       buf_cstr(&md));
+			buf_puts(out, text);
+			free(text);
+			buf_reset(&md);
+			json_t *embed_ctx = json_deep_copy(ctx);
+			if (arg[0]) {
+				json_t *model = S_find(
+					json_object_get(b->view, "models"),
+					"id", arg);
+				if (!model) {
+					buf_printf(&b->err,
+						   "primer embeds unknown "
+						   "model '%s'",
+						   arg);
+					json_decref(embed_ctx);
+					goto out;
+				}
+				json_object_set(embed_ctx, "model", model);
+			}
+			json_object_set(embed_ctx, "map",
+					json_object_get(b->view, "map"));
+			struct buf pname = BUF_INIT;
+			buf_printf(&pname, "embed-%s", name);
+			int r = renderer_render(&b->renderer, format,
+						buf_cstr(&pname), embed_ctx,
+						out, &b->err);
+			buf_release(&pname);
+			json_decref(embed_ctx);
+			if (r != 0)
+				goto out;
+			buf_putc(out, '\n');
+		}
+		line += len + (eol ? 1 : 0);
+	}
+	char *text = format == RENDER_HTML
+			     ? markdown_to_html(buf_cstr(&md))
+			     : markdown_to_safe_commonmark(buf_cstr(&md));
+	buf_puts(out, text);
+	free(text);
+	rc = 0;
+out:
+	buf_release(&md);
+	return rc;
+}
+
+/* Renders and releases ctx; returns S_page's result. */
+static int S_page_done(struct build *b, const char *kind, const char *path,
+		       json_t *ctx)
+{
+	int rc = S_page(b, kind, path, ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+static int S_layer_pages(struct build *b)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(b->view, "layers"), i, item)
+	{
+		const char *id = json_string_value(json_object_get(item, "id"));
+		struct buf path = BUF_INIT;
+		buf_printf(&path, "layers/%s", id);
+		json_t *ctx = S_context(
+			b, "layer", buf_cstr(&path),
+			json_string_value(json_object_get(item, "name")),
+			json_string_value(json_object_get(item, "description")));
+		json_t *layer = json_copy(item);
+		json_t *full = json_array();
+		size_t k;
+		json_t *v;
+		json_array_foreach(json_object_get(b->view, "vendors"), k, v)
+		{
+			if (strcmp(json_string_value(json_object_get(v, "layer")),
+				   id) == 0)
+				json_array_append(full, v);
+		}
+		json_object_set_new(layer, "vendors", full);
+		json_object_set_new(ctx, "layer", layer);
+		int rc = S_page_done(b, "layer", buf_cstr(&path), ctx);
+		buf_release(&path);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One page per element of the view array key (vendors, models). */
+static int S_item_pages(struct build *b, const char *key, const char *kind,
+			const char *what)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(b->view, key), i, item)
+	{
+		const char *id = json_string_value(json_object_get(item, "id"));
+		const char *name =
+			json_string_value(json_object_get(item, "name"));
+		const char *summary =
+			json_string_value(json_object_get(item, "summary"));
+		struct buf path = BUF_INIT, desc = BUF_INIT;
+		buf_printf(&path, "%s/%s", key, id);
+		if (summary)
+			buf_puts(&desc, summary);
+		else
+			buf_printf(&desc, "%s: %s, its hosts and prices.",
+				   what, name);
+		json_t *ctx = S_context(b, kind, buf_cstr(&path), name,
+					buf_cstr(&desc));
+		json_object_set(ctx, kind, item);
+		int rc = S_page_done(b, kind, buf_cstr(&path), ctx);
+		buf_release(&path);
+		buf_release(&desc);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int S_primer_pages(struct build *b, const struct catalog *cat)
+{
+	for (size_t i = 0; i < cat->n_primers; i++) {
+		const struct primer *p = &cat->primers[i];
+		struct buf path = BUF_INIT, html = BUF_INIT, md = BUF_INIT;
+		buf_printf(&path, "primers/%s", p->slug);
+		json_t *ctx = S_context(b, "primer", buf_cstr(&path), p->title,
+					p->summary);
+		int rc = -1;
+		if (S_primer_body(b, RENDER_HTML, p->body, ctx, &html) != 0 ||
+		    S_primer_body(b, RENDER_MD, p->body, ctx, &md) != 0) {
+			json_decref(ctx);
+			goto next;
+		}
+		json_object_set_new(
+			ctx, "primer",
+			json_pack("{s:s, s:s, s:s, s:s, s:s}", "slug", p->slug,
+				  "title", p->title, "summary", p->summary,
+				  "body_html", buf_cstr(&html),
+				  "body_markdown", buf_cstr(&md)));
+		rc = S_page_done(b, "primer", buf_cstr(&path), ctx);
+	next:
+		buf_release(&path);
+		buf_release(&html);
+		buf_release(&md);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int S_pages(struct build *b, const struct catalog *cat)
+{
+	json_t *view = b->view;
+	const char *site_desc = json_string_value(json_object_get(
+		json_object_get(view, "site"), "description"));
+	json_t *ctx = S_context(b, "index", "index", "The AI stack map",
+				site_desc ? site_desc : "");
+	json_object_set(ctx, "map", json_object_get(view, "map"));
+	json_object_set(ctx, "models", json_object_get(view, "models"));
+	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
+	if (S_page_done(b, "index", "index", ctx) != 0)
+		return -1;
+
+	ctx = S_context(b, "pricing", "pricing", "Pricing",
+			"Every offer in the catalog, with a cost calculator.");
+	json_object_set(ctx, "offers", json_object_get(view, "offers"));
+	json_object_set(ctx, "models", json_object_get(view, "models"));
+	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
+	if (S_page_done(b, "pricing", "pricing", ctx) != 0)
+		return -1;
+
+	ctx = S_context(b, "changes", "changes", "Changes",
+			"Price and listing changes seen by the live probes.");
+	json_object_set(ctx, "changes", json_object_get(view, "changes"));
+	if (S_page_done(b, "changes", "changes", ctx) != 0)
+		return -1;
+
+	ctx = S_context(b, "404", "404", "Page not found",
+			"This page does not exist.");
+	json_object_set_new(ctx, "root", json_string("/"));
+	if (S_page_done(b, "404", "404", ctx) != 0)
+		return -1;
+
+	if (S_layer_pages(b) != 0 ||
+	    S_item_pages(b, "vendors", "vendor", "Vendor") != 0 ||
+	    S_item_pages(b, "models", "model", "Model") != 0 ||
+	    S_primer_pages(b, cat) != 0)
+		return -1;
+	return 0;
+}
+
+/* site/stackmap.svg: the map on its own. */
+static int S_svg(struct build *b)
+{
+	json_t *ctx = json_pack("{s:O, s:O, s:s}", "map",
+				json_object_get(b->view, "map"), "site",
+				json_object_get(b->view, "site"), "root", "");
+	buf_reset(&b->page);
+	int rc = renderer_render(&b->renderer, RENDER_SVG, "stackmap", ctx,
+				 &b->page, &b->err);
+	json_decref(ctx);
+	if (rc != 0)
+		return -1;
+	return S_emit(b, "stackmap.svg", b->page.data, b->page.len);
+}
+
+static int S_exports(struct build *b)
+{
+	json_t *view = b->view;
+	char *json = json_dumps(view, JSON_SORT_KEYS | JSON_INDENT(1) |
+					      JSON_ENSURE_ASCII);
+	int rc = S_emit(b, "api/catalog.json", json, strlen(json));
+	free(json);
+	if (rc != 0)
+		return -1;
+
+	static const char *const cols[] = {
+		"model_id",  "model_name", "vendor_id",	   "vendor_name",
+		"layer",     "remote_id",  "input",	   "output",
+		"cached_input", "blended", "context",	   "openai_compatible",
+		"origin",    "source",	   "checked",	   "live_at",
+		"stale",     "note",	   NULL};
+	struct buf csv = BUF_INIT;
+	for (size_t c = 0; cols[c]; c++)
+		buf_printf(&csv, "%s%s", c ? "," : "", cols[c]);
+	buf_puts(&csv, "\r\n");
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(view, "offers"), i, row)
+	{
+		for (size_t c = 0; cols[c]; c++) {
+			json_t *v = json_object_get(row, cols[c]);
+			char num[32];
+			const char *text = "";
+			if (json_is_string(v))
+				text = json_string_value(v);
+			else if (json_is_integer(v))
+				snprintf(num, sizeof(num), "%lld",
+					 (long long)json_integer_value(v)),
+					text = num;
+			else if (json_is_boolean(v))
+				text = json_is_true(v) ? "true" : "false";
+			if (c)
+				buf_putc(&csv, ',');
+			render_csv_cell(&csv, text);
+		}
+		buf_puts(&csv, "\r\n");
+	}
+	rc = S_emit(b, "api/offers.csv", csv.data, csv.len);
+	buf_release(&csv);
+	return rc;
+}
+
+/* Appends s escaped for XML text and attributes. */
+static void S_xml(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_puts(out, "&amp;"); break;
+		case '<': buf_puts(out, "&lt;"); break;
+		case '>': buf_puts(out, "&gt;"); break;
+		case '"': buf_puts(out, "&quot;"); break;
+		case '\'': buf_puts(out, "&apos;"); break;
+		default: buf_putc(out, *s);
+		}
+	}
+}
+
+static void S_sitemap_url(struct buf *xml, const char *base, const char *path)
+{
+	buf_puts(xml, "  <url><loc>");
+	S_xml(xml, base);
+	if (base[strlen(base) - 1] != '/')
+		buf_putc(xml, '/');
+	S_xml(xml, path);
+	buf_puts(xml, "</loc></url>\n");
+}
+
+static int S_sitemap(struct build *b)
+{
+	json_t *view = b->view;
+	const char *base = json_string_value(
+		json_object_get(json_object_get(view, "site"), "base_url"));
+	struct buf xml = BUF_INIT, path = BUF_INIT;
+	buf_puts(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		       "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
+		       "sitemap/0.9\">\n");
+	S_sitemap_url(&xml, base, "index.html");
+	S_sitemap_url(&xml, base, "pricing.html");
+	S_sitemap_url(&xml, base, "changes.html");
+	static const char *const lists[][3] = {
+		{"layers", "layers", "id"},
+		{"vendors", "vendors", "id"},
+		{"models", "models", "id"},
+		{"primers", "primers", "slug"},
+	};
+	for (size_t l = 0; l < 4; l++) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(json_object_get(view, lists[l][0]), i, item)
+		{
+			buf_reset(&path);
+			buf_printf(&path, "%s/%s.html", lists[l][1],
+				   json_string_value(
+					   json_object_get(item, lists[l][2])));
+			S_sitemap_url(&xml, base, buf_cstr(&path));
+		}
+	}
+	buf_puts(&xml, "</urlset>\n");
+	int rc = S_emit(b, "sitemap.xml", xml.data, xml.len);
+	buf_release(&xml);
+	buf_release(&path);
+	return rc;
+}
+
+/* Copies every file in TEMPLATES/assets to OUT/assets, byte for byte. */
+static int S_assets(struct build *b)
+{
+	char *dir = fs_join(b->opt->templates_dir, "assets");
+	size_t n = 0;
+	char **names = fs_list_dir(dir, "", &n);
+	int rc = 0;
+	for (size_t i = 0; names && i < n && rc == 0; i++) {
+		char *path = fs_join(dir, names[i]);
+		char *data = NULL;
+		size_t len = 0;
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (fs_read_file(path, ASSET_MAX_BYTES, &data, &len) !=
+			    0) {
+				buf_printf(&b->err, "%s: error: cannot read: %s",
+					   path, strerror(errno));
+				rc = -1;
+			} else {
+				struct buf rel = BUF_INIT;
+				buf_printf(&rel, "assets/%s", names[i]);
+				rc = S_emit(b, buf_cstr(&rel), data, len);
+				buf_release(&rel);
+			}
+		}
+		free(data);
+		free(path);
+	}
+	fs_free_list(names);
+	free(dir);
+	if (rc == 0)
+		rc = S_emit(b, ".nojekyll", "", 0);
+	return rc;
+}
 
 int build_run(const struct options *opt)
 {
 	struct catalog cat;
 	struct diags diags;
+	struct build b;
+	json_t *snapshot = NULL;
+	int rc = EXIT_OK;
+	memset(&b, 0, sizeof(b));
+	b.opt = opt;
 	diags_init(&diags);
 	catalog_load(&cat, opt->catalog_dir, &diags);
 	validate_catalog(&cat, &diags);
 	diags_print(&diags, stderr);
-	int rc = diags.errors ? EXIT_INVALID : EXIT_OK;
+	if (diags.errors) {
+		fprintf(stderr, "stackmap: the catalog has %zu errors; the "
+				"site was not rebuilt\n",
+			diags.errors);
+		rc = EXIT_INVALID;
+		goto out;
+	}
+	if (S_load_snapshot(opt->snapshot, &snapshot, &b.err) != 0) {
+		fprintf(stderr, "%s\n", buf_cstr(&b.err));
+		rc = EXIT_INVALID;
+		goto out;
+	}
+	b.view = view_build(&cat, snapshot);
+	renderer_open(&b.renderer, opt->templates_dir);
+	if (output_begin(&b.out, opt->out_dir, &b.err) != 0) {
+		fprintf(stderr, "stackmap: %s\n", buf_cstr(&b.err));
+		rc = EXIT_SYSTEM;
+		goto out_render;
+	}
+	if (S_pages(&b, &cat) != 0 || S_svg(&b) != 0 || S_exports(&b) != 0 ||
+	    S_sitemap(&b) != 0 || S_assets(&b) != 0) {
+		fprintf(stderr, "%s\nstackmap: build failed; %s was left as "
+				"it was\n",
+			buf_cstr(&b.err), opt->out_dir);
+		output_abort(&b.out);
+		rc = b.err.len && strstr(buf_cstr(&b.err), "cannot")
+			     ? EXIT_SYSTEM
+			     : EXIT_INVALID;
+		goto out_render;
+	}
+	size_t written = b.out.written, unchanged = b.out.unchanged;
+	if (output_commit(&b.out, &b.err) != 0) {
+		fprintf(stderr, "stackmap: %s; %s was left as it was\n",
+			buf_cstr(&b.err), opt->out_dir);
+		rc = EXIT_SYSTEM;
+		goto out_render;
+	}
+	if (!opt->quiet)
+		fprintf(stderr, "%s: %zu files (%zu changed, %zu unchanged)\n",
+			opt->out_dir, b.pages, written, unchanged);
+out_render:
+	renderer_close(&b.renderer);
+out:
+	json_decref(b.view);
+	json_decref(snapshot);
+	buf_release(&b.page);
+	buf_release(&b.err);
 	catalog_release(&cat);
 	diags_release(&diags);
 	return rc;

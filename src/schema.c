@@ -913,13 +913,12 @@ static json_t *S_object_json(const struct schema *schema)
 	return obj;
 }
 
-json_t *schema_to_json(const struct schema *schema, const char *id)
+json_t *schema_to_json(const struct schema *schema)
 {
 	json_t *root = S_object_json(schema);
 	json_object_set_new(root, "$schema",
 			    json_string("https://json-schema.org/draft/2020-12/"
 					"schema"));
-	json_object_set_new(root, "$id", json_string(id));
 	json_object_set_new(root, "title", json_string(schema->title));
 	return root;
 }
@@ -944,13 +943,10 @@ int schema_run(const struct options *opt)
 			name);
 		return EXIT_USAGE;
 	}
-	struct buf id = BUF_INIT;
-	buf_printf(&id, "https://stackmap.dev/schema/%s.schema.json", name);
-	json_t *j = schema_to_json(s, buf_cstr(&id));
+	json_t *j = schema_to_json(s);
 	char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 	printf("%s\n", text);
 	free(text);
 	json_decref(j);
-	buf_release(&id);
 	return EXIT_OK;
 }

@@ -71,7 +71,7 @@ size_t schema_load(const struct schema *schema, const struct ynode *node,
 void schema_release(const struct schema *schema, void *target);
 
 /* Returns a new JSON Schema (draft 2020-12) for schema; caller decrefs. */
-json_t *schema_to_json(const struct schema *schema, const char *id);
+json_t *schema_to_json(const struct schema *schema);
 
 /* Checks syntax of single values; exported for tests and other modules. */
 bool schema_is_id(const char *s);

@@ -1,0 +1,94 @@
+#include "markdown.h"
+
+#include <cmark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xalloc.h"
+
+/* True for URLs a published page may link to: http(s), a relative path
+ * or a fragment. Anything with another scheme (javascript:, data:, …) is
+ * refused. */
+static int S_url_is_safe(const char *url)
+{
+	if (!url)
+		return 0;
+	if (strncasecmp(url, "http://", 7) == 0 ||
+	    strncasecmp(url, "https://", 8) == 0)
+		return 1;
+	/* relative: no ':' before the first '/', '?' or '#' */
+	for (const char *p = url; *p; p++) {
+		if (*p == '/' || *p == '?' || *p == '#')
+			return 1;
+		if (*p == ':')
+			return 0;
+	}
+	return 1;
+}
+
+/* Replaces raw HTML nodes by nothing and unsafe links by their text. */
+static void S_sanitise(cmark_node *doc)
+{
+	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_node **doomed = NULL;
+	size_t n = 0, cap = 0;
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iter);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node_type t = cmark_node_get_type(node);
+		int bad = t == CMARK_NODE_HTML_BLOCK ||
+			  t == CMARK_NODE_HTML_INLINE;
+		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
+		    !S_url_is_safe(cmark_node_get_url(node)))
+			cmark_node_set_url(node, "");
+		if (bad) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 8;
+				doomed = xrealloc(doomed, cap * sizeof(*doomed));
+			}
+			doomed[n++] = node;
+		}
+	}
+	cmark_iter_free(iter);
+	for (size_t i = 0; i < n; i++) {
+		cmark_node_unlink(doomed[i]);
+		cmark_node_free(doomed[i]);
+	}
+	free(doomed);
+}
+
+static cmark_node *S_parse(const char *text)
+{
+	cmark_node *doc = cmark_parse_document(text, strlen(text),
+					       CMARK_OPT_DEFAULT);
+	if (!doc) {
+		fputs("stackmap: out of memory\n", stderr);
+		exit(3);
+	}
+	S_sanitise(doc);
+	return doc;
+}
+
+char *markdown_to_html(const char *text)
+{
+	cmark_node *doc = S_parse(text);
+	char *html = cmark_render_html(doc, CMARK_OPT_SAFE);
+	cmark_node_free(doc);
+	char *out = xstrdup(html);
+	free(html);
+	return out;
+}
+
+char *markdown_to_safe_commonmark(const char *text)
+{
+	cmark_node *doc = S_parse(text);
+	char *md = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
+	cmark_node_free(doc);
+	char *out = xstrdup(md);
+	free(md);
+	return out;
+}

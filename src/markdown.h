@@ -1,0 +1,14 @@
+/* markdown: CommonMark through cmark, made safe for publishing.
+ * Both functions drop raw HTML (blocks and inline) and neutralise links and
+ * images whose URL is not http(s), relative or a fragment.
+ * Ownership: both return a new string the caller frees. */
+#ifndef STACKMAP_MARKDOWN_H
+#define STACKMAP_MARKDOWN_H
+
+/* Renders CommonMark to HTML (cmark's safe mode plus the URL rule). */
+char *markdown_to_html(const char *text);
+/* Re-emits CommonMark with raw HTML removed and unsafe links made text, for
+ * the Markdown pages. */
+char *markdown_to_safe_commonmark(const char *text);
+
+#endif

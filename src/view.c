@@ -1,0 +1,770 @@
+#include "view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "listing.h"
+#include "markdown.h"
+#include "schema.h"
+#include "validate.h"
+#include "xalloc.h"
+
+/* Blended price: three input tokens for every output token. */
+#define BLEND_INPUT_WEIGHT 3.0
+#define BLEND_OUTPUT_WEIGHT 1.0
+/* A live price this far from the declared one shows both. */
+#define LIVE_DIFF_RATIO 0.10
+
+static const struct {
+	const char *id, *name, *short_name, *description;
+} S_layers[] = {
+	{"model-lab", "Model labs", "Labs",
+	 "Companies that train foundation models. Some sell access only "
+	 "through their own API (the most managed way to call a model); "
+	 "others also publish open weights that anyone may host."},
+	{"inference-provider", "Inference providers", "Providers",
+	 "Companies that run models, most often open-weights ones, behind an "
+	 "API and bill per token or per GPU-hour. They compete on price, "
+	 "speed and breadth of catalog; most speak the OpenAI API."},
+	{"hyperscaler", "Hyperscaler AI platforms", "Hyperscalers",
+	 "The big clouds' model platforms: inference next to the rest of a "
+	 "company's cloud, with its identity, network, data residency and "
+	 "billing, and paths to fine-tune and deploy."},
+	{"orchestration", "Orchestration and agent layer", "Orchestration",
+	 "Libraries, gateways and SDKs that sit between an application and "
+	 "the model APIs: one interface over many providers, routing, "
+	 "retries, tools and agents."},
+};
+
+static const char *const S_spectrum_labels[] = {
+	"", "Most managed: the lab's own API", "Managed platform",
+	"Serverless inference", "Deploy your own model",
+	"Most raw: you run the GPUs"};
+
+static const struct {
+	const char *id, *label;
+} S_strengths[] = {
+	{"cost", "Cost"},
+	{"speed", "Speed"},
+	{"resilience", "Resilience"},
+	{"cloud-native", "Cloud-native integration"},
+	{"fine-tuning", "Fine-tuning"},
+	{"frontier-models", "Frontier models"},
+};
+
+static const char *S_layer_name(const char *id)
+{
+	for (size_t i = 0; i < sizeof(S_layers) / sizeof(S_layers[0]); i++)
+		if (id && strcmp(S_layers[i].id, id) == 0)
+			return S_layers[i].name;
+	return "";
+}
+
+static const char *S_strength_label(const char *id)
+{
+	for (size_t i = 0; i < sizeof(S_strengths) / sizeof(S_strengths[0]);
+	     i++)
+		if (strcmp(S_strengths[i].id, id) == 0)
+			return S_strengths[i].label;
+	return id;
+}
+
+/* json_string for possibly-NULL strings: NULL becomes JSON null. */
+static json_t *S_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *S_price_str(double v)
+{
+	char tmp[32];
+	return json_string(listing_format_price(v, tmp));
+}
+
+static json_t *S_price_num(double v)
+{
+	return isnan(v) ? json_null() : json_real(listing_round_price(v));
+}
+
+static json_t *S_int_or_null(long v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+/* "131,072" style label for a token count; "" when unknown. */
+static json_t *S_count_label(long v)
+{
+	if (v < 0)
+		return json_string("");
+	char digits[32], out[48];
+	snprintf(digits, sizeof(digits), "%ld", v);
+	size_t n = strlen(digits), j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[j++] = ',';
+		out[j++] = digits[i];
+	}
+	out[j] = '\0';
+	return json_string(out);
+}
+
+/* "$7.5B" style label for a dollar amount. */
+static json_t *S_usd_label(long v)
+{
+	char out[48];
+	if (v < 0)
+		return json_string("");
+	if (v >= 1000000000L)
+		snprintf(out, sizeof(out), "$%.3gB", (double)v / 1e9);
+	else if (v >= 1000000L)
+		snprintf(out, sizeof(out), "$%.3gM", (double)v / 1e6);
+	else
+		snprintf(out, sizeof(out), "$%ld", v);
+	return json_string(out);
+}
+
+static json_t *S_vendor_ref(const struct vendor *v)
+{
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "id", v->id,
+			 "name", v->name, "summary", v->summary, "spectrum",
+			 (json_int_t)v->spectrum, "layer", v->layer,
+			 "layer_name", S_layer_name(v->layer));
+}
+
+/* The live entry for a vendor in the snapshot, or NULL. Borrowed. */
+static json_t *S_live_vendor(json_t *snapshot, const char *id)
+{
+	if (!snapshot)
+		return NULL;
+	json_t *vendors = json_object_get(snapshot, "vendors");
+	json_t *v = json_object_get(vendors, id);
+	return json_is_object(v) ? v : NULL;
+}
+
+/* The live listing entry whose id equals remote_id, ignoring case. */
+static json_t *S_live_model(json_t *live, const char *remote_id,
+			    const char **matched_id)
+{
+	json_t *models = json_object_get(live, "models");
+	if (!json_is_object(models) || !remote_id)
+		return NULL;
+	json_t *m = json_object_get(models, remote_id);
+	if (json_is_object(m)) {
+		*matched_id = remote_id;
+		return m;
+	}
+	const char *key;
+	json_t *value;
+	json_object_foreach(models, key, value)
+	{
+		if (strcasecmp(key, remote_id) == 0 && json_is_object(value)) {
+			*matched_id = key;
+			return value;
+		}
+	}
+	return NULL;
+}
+
+static double S_json_price(json_t *price, const char *key)
+{
+	json_t *v = json_object_get(price, key);
+	return json_is_number(v) && json_number_value(v) >= 0
+		       ? json_number_value(v)
+		       : NAN;
+}
+
+static double S_blend(double input, double output)
+{
+	if (isnan(input) || isnan(output))
+		return NAN;
+	return (BLEND_INPUT_WEIGHT * input + BLEND_OUTPUT_WEIGHT * output) /
+	       (BLEND_INPUT_WEIGHT + BLEND_OUTPUT_WEIGHT);
+}
+
+static bool S_differs(double declared, double live)
+{
+	if (isnan(declared) || isnan(live))
+		return false;
+	if (declared == 0)
+		return live != 0;
+	return fabs(live - declared) / declared > LIVE_DIFF_RATIO;
+}
+
+/* The date part (YYYY-MM-DD) of an RFC 3339 time, or "" . */
+static void S_date_of(const char *time, char out[11])
+{
+	out[0] = '\0';
+	if (time && strlen(time) >= 10) {
+		memcpy(out, time, 10);
+		out[10] = '\0';
+		if (!schema_is_date(out))
+			out[0] = '\0';
+	}
+}
+
+static json_t *S_offer_row(const struct vendor *v, const struct offer *o,
+			   json_t *live)
+{
+	double input = o->input, output = o->output, cached = o->cached_input;
+	const char *origin = "declared";
+	const char *live_at = NULL;
+	bool stale = false;
+	json_t *declared = json_null();
+	long context = o->context;
+	const char *matched = NULL;
+	json_t *lm = live ? S_live_model(live, o->remote_id, &matched) : NULL;
+	if (lm) {
+		json_t *price = json_object_get(lm, "price");
+		double li = S_json_price(price, "input");
+		double lo = S_json_price(price, "output");
+		double lc = S_json_price(price, "cached_input");
+		const char *success = json_string_value(
+			json_object_get(live, "last_success"));
+		char live_day[11];
+		S_date_of(success, live_day);
+		bool newer = live_day[0] &&
+			     (!o->checked || strcmp(live_day, o->checked) >= 0);
+		if ((!isnan(li) || !isnan(lo)) && newer) {
+			if (S_differs(o->input, li) ||
+			    S_differs(o->output, lo))
+				declared = json_pack(
+					"{s:o, s:o, s:o, s:o, s:o}", "input",
+					S_price_str(o->input), "output",
+					S_price_str(o->output), "cached_input",
+					S_price_str(o->cached_input), "source",
+					S_str(o->source), "checked",
+					S_str(o->checked));
+			input = li;
+			output = lo;
+			cached = lc;
+			origin = "live";
+			live_at = success;
+			stale = json_is_true(json_object_get(live, "stale"));
+		}
+		json_t *ctx = json_object_get(lm, "context");
+		if (context < 0 && json_is_integer(ctx))
+			context = (long)json_integer_value(ctx);
+	}
+	double blended = S_blend(input, output);
+	bool compatible = v->api && v->api->openai_compatible == 1;
+	const struct model *m = o->model_ref;
+	if (context < 0 && m)
+		context = m->context;
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+		" s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+		" s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:b, s:o, s:o,"
+		" s:b, s:b}",
+		"vendor_id", v->id, "vendor_name", v->name, "layer", v->layer,
+		"layer_name", S_layer_name(v->layer), "model_id", o->model,
+		"model_name", m ? m->name : o->model, "remote_id", o->remote_id,
+		"input", S_price_str(input), "output", S_price_str(output),
+		"cached_input", S_price_str(cached), "blended",
+		S_price_str(blended), "input_num", S_price_num(input),
+		"output_num", S_price_num(output), "cached_input_num",
+		S_price_num(cached), "blended_num", S_price_num(blended),
+		"context", S_int_or_null(context), "context_label",
+		S_count_label(context), "openai_compatible", compatible,
+		"origin", origin, "source",
+		S_str(strcmp(origin, "live") == 0 ? NULL : o->source),
+		"checked",
+		S_str(strcmp(origin, "live") == 0 ? NULL : o->checked),
+		"live_at", S_str(live_at), "stale", stale, "note",
+		S_str(o->note), "declared", declared, "cheapest", false,
+		"has_price", !isnan(input) || !isnan(output));
+}
+
+/* Orders offers by blended price (unknown last), then vendor, model. */
+static int S_compare_offers(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	json_t *ba = json_object_get(a, "blended_num");
+	json_t *bb = json_object_get(b, "blended_num");
+	if (json_is_number(ba) != json_is_number(bb))
+		return json_is_number(ba) ? -1 : 1;
+	if (json_is_number(ba)) {
+		double x = json_number_value(ba), y = json_number_value(bb);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	int c = strcmp(json_string_value(json_object_get(a, "vendor_id")),
+		       json_string_value(json_object_get(b, "vendor_id")));
+	if (c)
+		return c;
+	return strcmp(json_string_value(json_object_get(a, "remote_id")),
+		      json_string_value(json_object_get(b, "remote_id")));
+}
+
+static int S_compare_offers_by_model(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int c = strcmp(json_string_value(json_object_get(a, "model_id")),
+		       json_string_value(json_object_get(b, "model_id")));
+	return c ? c : S_compare_offers(pa, pb);
+}
+
+/* Sorts a JSON array in place with cmp over its elements. */
+static void S_sort_array(json_t *arr, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(arr);
+	if (n < 2)
+		return;
+	json_t **items = xmalloc(n * sizeof(json_t *));
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_incref(json_array_get(arr, i));
+	qsort(items, n, sizeof(json_t *), cmp);
+	json_array_clear(arr);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, items[i]);
+	free(items);
+}
+
+static json_t *S_signals(const struct vendor *v)
+{
+	static const char *const labels[][2] = {
+		{"valuation", "Valuation"},
+		{"funding", "Funding"},
+		{"acquisition", "Acquisition or deal"},
+		{"launch", "Launch"},
+	};
+	json_t *arr = json_array();
+	for (size_t i = 0; i < v->n_signals; i++) {
+		const struct signal *s = &v->signals[i];
+		const char *label = s->kind;
+		for (size_t k = 0; k < 4; k++)
+			if (strcmp(labels[k][0], s->kind) == 0)
+				label = labels[k][1];
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "kind",
+				  s->kind, "kind_label", label, "value_usd",
+				  S_int_or_null(s->value_usd), "value_label",
+				  S_usd_label(s->value_usd), "date", s->date,
+				  "source", s->source, "note", S_str(s->note)));
+	}
+	return arr;
+}
+
+static int S_compare_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static json_t *S_live_summary(json_t *live)
+{
+	if (!live)
+		return json_null();
+	json_t *attempt = json_object_get(live, "attempt");
+	json_t *models = json_object_get(live, "models");
+	return json_pack("{s:O, s:O, s:O, s:b, s:O, s:I}", "status",
+			 json_object_get(attempt, "outcome")
+				 ? json_object_get(attempt, "outcome")
+				 : json_null(),
+			 "at",
+			 json_object_get(attempt, "at")
+				 ? json_object_get(attempt, "at")
+				 : json_null(),
+			 "last_success",
+			 json_object_get(live, "last_success")
+				 ? json_object_get(live, "last_success")
+				 : json_null(),
+			 "stale", json_is_true(json_object_get(live, "stale")),
+			 "error",
+			 json_object_get(attempt, "error")
+				 ? json_object_get(attempt, "error")
+				 : json_null(),
+			 "model_count", (json_int_t)json_object_size(models));
+}
+
+/* Live listing entries that no catalog offer of v names. */
+static json_t *S_also_listed(const struct vendor *v, json_t *live)
+{
+	json_t *arr = json_array();
+	json_t *models = json_object_get(live, "models");
+	if (!json_is_object(models))
+		return arr;
+	const char **keys = xmalloc((json_object_size(models) + 1) *
+				    sizeof(char *));
+	size_t n = 0;
+	const char *key;
+	json_t *value;
+	json_object_foreach(models, key, value)
+	{
+		bool offered = false;
+		for (size_t k = 0; k < v->n_offers && !offered; k++)
+			if (strcasecmp(v->offers[k].remote_id, key) == 0)
+				offered = true;
+		if (!offered && json_is_object(value))
+			keys[n++] = key;
+	}
+	qsort(keys, n, sizeof(char *), S_compare_cstr);
+	for (size_t i = 0; i < n; i++) {
+		json_t *m = json_object_get(models, keys[i]);
+		json_t *price = json_object_get(m, "price");
+		json_t *ctx = json_object_get(m, "context");
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:O, s:o, s:o, s:o}", "id", keys[i],
+				  "name",
+				  json_is_string(json_object_get(m, "name"))
+					  ? json_object_get(m, "name")
+					  : json_null(),
+				  "context",
+				  S_count_label(json_is_integer(ctx)
+							? (long)json_integer_value(
+								  ctx)
+							: -1),
+				  "input",
+				  S_price_str(S_json_price(price, "input")),
+				  "output",
+				  S_price_str(S_json_price(price, "output"))));
+	}
+	free(keys);
+	return arr;
+}
+
+static json_t *S_vendor(const struct catalog *cat, const struct vendor *v,
+			json_t *snapshot, json_t *all_offers)
+{
+	json_t *obj = S_vendor_ref(v);
+	json_t *live = S_live_vendor(snapshot, v->id);
+	char *desc_html = v->description ? markdown_to_html(v->description)
+					 : NULL;
+	char *desc_md = v->description
+				? markdown_to_safe_commonmark(v->description)
+				: NULL;
+	json_object_set_new(obj, "homepage", json_string(v->homepage));
+	json_object_set_new(obj, "description_html", S_str(desc_html));
+	json_object_set_new(obj, "description_markdown", S_str(desc_md));
+	free(desc_html);
+	free(desc_md);
+	json_object_set_new(
+		obj, "spectrum_label",
+		json_string(S_spectrum_labels[v->spectrum >= 1 &&
+							      v->spectrum <= 5
+						      ? v->spectrum
+						      : 0]));
+	json_t *strengths = json_array();
+	for (size_t i = 0; i < v->strengths.count; i++)
+		json_array_append_new(
+			strengths,
+			json_pack("{s:s, s:s}", "id", v->strengths.items[i],
+				  "label",
+				  S_strength_label(v->strengths.items[i])));
+	json_object_set_new(obj, "strengths", strengths);
+	json_object_set_new(obj, "docs", S_str(v->docs));
+	json_object_set_new(obj, "pricing_url", S_str(v->pricing_url));
+	if (v->api)
+		json_object_set_new(
+			obj, "api",
+			json_pack("{s:s, s:s, s:o, s:b}", "style", v->api->style,
+				  "base_url", v->api->base_url, "key_env",
+				  S_str(v->api->key_env), "openai_compatible",
+				  v->api->openai_compatible == 1));
+	else
+		json_object_set_new(obj, "api", json_null());
+	json_object_set_new(obj, "openai_compatible",
+			    json_boolean(v->api &&
+					 v->api->openai_compatible == 1));
+	json_t *via = json_array();
+	for (size_t i = 0; i < v->via.count; i++) {
+		const struct vendor *r = catalog_find_vendor(cat, v->via.items[i]);
+		if (r)
+			json_array_append_new(via, S_vendor_ref(r));
+	}
+	json_object_set_new(obj, "via", via);
+	json_t *resells = json_array();
+	for (size_t i = 0; i < cat->n_vendors; i++) {
+		const struct vendor *o = &cat->vendors[i];
+		for (size_t k = 0; k < o->via.count; k++)
+			if (strcmp(o->via.items[k], v->id) == 0)
+				json_array_append_new(resells, S_vendor_ref(o));
+	}
+	json_object_set_new(obj, "resells", resells);
+	json_t *made = json_array();
+	for (size_t i = 0; i < cat->n_models; i++)
+		if (cat->models[i].lab_ref == v)
+			json_array_append_new(
+				made, json_pack("{s:s, s:s}", "id",
+						cat->models[i].id, "name",
+						cat->models[i].name));
+	json_object_set_new(obj, "models_made", made);
+	json_t *offers = json_array();
+	for (size_t k = 0; k < v->n_offers; k++) {
+		json_t *row = S_offer_row(v, &v->offers[k], live);
+		json_array_append(all_offers, row);
+		json_array_append_new(offers, row);
+	}
+	S_sort_array(offers, S_compare_offers_by_model);
+	json_object_set_new(obj, "offers", offers);
+	json_object_set_new(obj, "offer_count",
+			    json_integer((json_int_t)v->n_offers));
+	json_object_set_new(obj, "signals", S_signals(v));
+	json_object_set_new(obj, "live", S_live_summary(live));
+	json_object_set_new(obj, "also_listed",
+			    live ? S_also_listed(v, live) : json_array());
+	return obj;
+}
+
+static json_t *S_model(const struct model *m, json_t *all_offers)
+{
+	json_t *offers = json_array();
+	size_t n = json_array_size(all_offers);
+	for (size_t i = 0; i < n; i++) {
+		json_t *row = json_array_get(all_offers, i);
+		if (strcmp(json_string_value(json_object_get(row, "model_id")),
+			   m->id) == 0)
+			json_array_append(offers, row);
+	}
+	S_sort_array(offers, S_compare_offers);
+	json_t *cheapest = json_null();
+	json_t *first = json_array_get(offers, 0);
+	if (first && json_is_number(json_object_get(first, "blended_num"))) {
+		json_object_set_new(first, "cheapest", json_true());
+		cheapest = json_incref(first);
+	}
+	size_t hosts = 0;
+	for (size_t i = 0; i < json_array_size(offers); i++) {
+		const char *vid = json_string_value(
+			json_object_get(json_array_get(offers, i), "vendor_id"));
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(vid, json_string_value(json_object_get(
+						   json_array_get(offers, k),
+						   "vendor_id"))) == 0;
+		hosts += !seen;
+	}
+	json_t *lab = m->lab_ref ? S_vendor_ref(m->lab_ref) : json_null();
+	return json_pack(
+		"{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+		" s:o, s:I, s:o}",
+		"id", m->id, "name", m->name, "lab", lab, "open_weights",
+		m->open_weights == 1, "license", S_str(m->license), "context",
+		S_int_or_null(m->context), "context_label",
+		S_count_label(m->context), "released", S_str(m->released),
+		"parameters", S_str(m->parameters), "summary",
+		S_str(m->summary), "homepage", S_str(m->homepage), "source",
+		S_str(m->source), "offers", offers, "host_count",
+		(json_int_t)hosts, "cheapest", cheapest);
+}
+
+/* ---- the stack map's geometry (SVG user units) ---- */
+#define MAP_WIDTH 1200
+#define MAP_LABEL_W 176
+#define MAP_HEADER_H 56
+#define MAP_BOX_H 30
+#define MAP_BOX_GAP 8
+#define MAP_BAND_PAD 30
+#define MAP_COLS 5
+
+static json_t *S_map(const struct catalog *cat)
+{
+	static const char *const axis[MAP_COLS] = {
+		"1 · most managed", "2 · managed platform", "3 · serverless",
+		"4 · deploy your own", "5 · most raw"};
+	const int col_w = (MAP_WIDTH - MAP_LABEL_W - 8) / MAP_COLS;
+	const int box_w = col_w - 14;
+	json_t *bands = json_array(), *boxes = json_array();
+	json_t *axis_arr = json_array(), *columns = json_array();
+	for (int c = 0; c < MAP_COLS; c++) {
+		int x = MAP_LABEL_W + c * col_w;
+		json_array_append_new(columns,
+				      json_pack("{s:i, s:i}", "x", x, "width",
+						col_w));
+		json_array_append_new(axis_arr,
+				      json_pack("{s:i, s:s}", "x",
+						x + col_w / 2, "label",
+						axis[c]));
+	}
+	int y = MAP_HEADER_H;
+	for (size_t l = 0; l < catalog_layer_count + 1; l++) {
+		int rows = 1;
+		int used[MAP_COLS] = {0};
+		if (l < catalog_layer_count) {
+			for (size_t i = 0; i < cat->n_vendors; i++) {
+				const struct vendor *v = &cat->vendors[i];
+				if (catalog_layer_index(v->layer) != (int)l ||
+				    v->spectrum < 1 || v->spectrum > MAP_COLS)
+					continue;
+				int c = (int)v->spectrum - 1;
+				int bx = MAP_LABEL_W + c * col_w + 7;
+				int by = y + MAP_BAND_PAD / 2 +
+					 used[c] * (MAP_BOX_H + MAP_BOX_GAP);
+				used[c]++;
+				struct buf href = BUF_INIT, title = BUF_INIT;
+				buf_printf(&href, "vendors/%s.html", v->id);
+				buf_printf(&title, "%s: %s", v->name,
+					   v->summary);
+				json_array_append_new(
+					boxes,
+					json_pack("{s:s, s:s, s:s, s:i, s:i, s:i,"
+						  " s:i, s:i, s:i, s:s, s:I}",
+						  "id", v->id, "name", v->name,
+						  "href", buf_cstr(&href), "x",
+						  bx, "y", by, "width", box_w,
+						  "height", MAP_BOX_H, "text_x",
+						  bx + box_w / 2, "text_y",
+						  by + MAP_BOX_H / 2 + 5,
+						  "title", buf_cstr(&title),
+						  "spectrum",
+						  (json_int_t)v->spectrum));
+				buf_release(&href);
+				buf_release(&title);
+			}
+			for (int c = 0; c < MAP_COLS; c++)
+				if (used[c] > rows)
+					rows = used[c];
+		}
+		int h = MAP_BAND_PAD + rows * (MAP_BOX_H + MAP_BOX_GAP) -
+			MAP_BOX_GAP;
+		const char *id = l < catalog_layer_count ? S_layers[l].id
+							 : "app";
+		const char *name = l < catalog_layer_count ? S_layers[l].name
+							   : "Your application";
+		json_array_append_new(
+			bands, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:b}",
+					 "layer", id, "name", name, "y", y,
+					 "height", h, "label_y", y + h / 2 + 5,
+					 "index", (int)l, "is_app",
+					 l == catalog_layer_count));
+		if (l == catalog_layer_count) {
+			int bx = MAP_LABEL_W + 7;
+			int bw = MAP_COLS * col_w - 14;
+			json_object_set_new(
+				json_array_get(bands, l), "app_box",
+				json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "x",
+					  bx, "y", y + MAP_BAND_PAD / 2,
+					  "width", bw, "height", MAP_BOX_H,
+					  "text_x", bx + bw / 2, "text_y",
+					  y + MAP_BAND_PAD / 2 + MAP_BOX_H / 2 +
+						  5));
+		}
+		y += h + 10;
+	}
+	return json_pack("{s:i, s:i, s:i, s:o, s:o, s:o, s:o}", "width",
+			 MAP_WIDTH, "height", y, "label_x", 12, "bands", bands,
+			 "boxes", boxes, "axis", axis_arr, "columns", columns);
+}
+
+/* The newest date in the data: prices checked, signals, live successes. */
+static void S_data_date(const struct catalog *cat, json_t *snapshot,
+			char out[11])
+{
+	char best[11] = "";
+	for (size_t i = 0; i < cat->n_vendors; i++) {
+		const struct vendor *v = &cat->vendors[i];
+		for (size_t k = 0; k < v->n_offers; k++)
+			if (v->offers[k].checked &&
+			    strcmp(v->offers[k].checked, best) > 0)
+				snprintf(best, sizeof(best), "%s",
+					 v->offers[k].checked);
+		for (size_t k = 0; k < v->n_signals; k++)
+			if (strcmp(v->signals[k].date, best) > 0)
+				snprintf(best, sizeof(best), "%s",
+					 v->signals[k].date);
+		json_t *live = S_live_vendor(snapshot, v->id);
+		char day[11];
+		S_date_of(json_string_value(json_object_get(live, "last_success")),
+			  day);
+		if (strcmp(day, best) > 0)
+			memcpy(best, day, sizeof(best));
+	}
+	memcpy(out, best, 11);
+}
+
+static json_t *S_primers(const struct catalog *cat)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < cat->n_primers; i++) {
+		const struct primer *p = &cat->primers[i];
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:o}", "slug", p->slug,
+				       "title", p->title, "summary", p->summary,
+				       "order", S_int_or_null(p->order)));
+	}
+	return arr;
+}
+
+json_t *view_build(const struct catalog *cat, json_t *snapshot)
+{
+	json_t *view = json_object();
+	json_t *all_offers = json_array();
+	json_t *vendors = json_array();
+	json_t *models = json_array();
+	size_t priced = 0;
+	char data_date[11];
+
+	for (size_t i = 0; i < cat->n_vendors; i++)
+		json_array_append_new(vendors, S_vendor(cat, &cat->vendors[i],
+							snapshot, all_offers));
+	for (size_t i = 0; i < cat->n_models; i++)
+		json_array_append_new(models,
+				      S_model(&cat->models[i], all_offers));
+	S_sort_array(all_offers, S_compare_offers_by_model);
+	for (size_t i = 0; i < json_array_size(all_offers); i++)
+		priced += json_is_true(json_object_get(
+			json_array_get(all_offers, i), "has_price"));
+
+	json_t *layers = json_array();
+	for (size_t l = 0; l < catalog_layer_count; l++) {
+		json_t *members = json_array();
+		for (size_t i = 0; i < cat->n_vendors; i++)
+			if (catalog_layer_index(cat->vendors[i].layer) == (int)l)
+				json_array_append_new(
+					members,
+					S_vendor_ref(&cat->vendors[i]));
+		json_array_append_new(
+			layers,
+			json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:o}", "id",
+				  S_layers[l].id, "name", S_layers[l].name,
+				  "short", S_layers[l].short_name,
+				  "description", S_layers[l].description,
+				  "position", (int)l + 1, "vendor_count",
+				  (json_int_t)json_array_size(members),
+				  "vendors", members));
+	}
+	json_t *strengths = json_array();
+	for (size_t i = 0; i < sizeof(S_strengths) / sizeof(S_strengths[0]);
+	     i++)
+		json_array_append_new(strengths,
+				      json_pack("{s:s, s:s}", "id",
+						S_strengths[i].id, "label",
+						S_strengths[i].label));
+	S_data_date(cat, snapshot, data_date);
+	const struct site *s = &cat->site;
+	json_object_set_new(
+		view, "site",
+		json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "title",
+			  s->title, "base_url", s->base_url, "description",
+			  S_str(s->description), "language",
+			  s->language ? s->language : "en", "repository",
+			  S_str(s->repository), "version", STACKMAP_VERSION,
+			  "data_date", data_date));
+	json_object_set_new(
+		view, "blended_definition",
+		json_string("Blended price = (3 × input + 1 × output) ÷ 4, in "
+			    "USD per 1M tokens: a 3:1 input-to-output mix, "
+			    "typical of summarisation, classification and "
+			    "extraction."));
+	json_object_set_new(view, "layers", layers);
+	json_object_set_new(view, "vendors", vendors);
+	json_object_set_new(view, "models", models);
+	json_object_set_new(view, "offers", all_offers);
+	json_object_set_new(view, "primers", S_primers(cat));
+	json_object_set_new(view, "changes", json_array());
+	json_object_set_new(view, "strengths", strengths);
+	json_object_set_new(
+		view, "counts",
+		json_pack("{s:I, s:I, s:I, s:I, s:I}", "vendors",
+			  (json_int_t)cat->n_vendors, "models",
+			  (json_int_t)cat->n_models, "offers",
+			  (json_int_t)json_array_size(all_offers),
+			  "priced_offers", (json_int_t)priced, "primers",
+			  (json_int_t)cat->n_primers));
+	json_object_set_new(view, "map", S_map(cat));
+	return view;
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Runs the whole test suite: every cmocka unit test binary, the bad-catalog
+# corpus, and every tests/suite-*.sh. With VALGRIND=1 each binary runs under
+# valgrind. Prints a closing "N passed, N failed" line over all suites.
+# usage: tests/run-all.sh BUILD_DIR
+set -u
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+cd "$root" || exit 3
+if [ "${VALGRIND:-}" = 1 ]; then
+	VALGRIND_CMD="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+	export VALGRIND_CMD
+fi
+STACKMAP="$root/stackmap"
+export STACKMAP
+suites_passed=0
+suites_failed=0
+failed_names=""
+run() {
+	name=$1
+	shift
+	echo "=== $name"
+	if "$@"; then
+		suites_passed=$((suites_passed + 1))
+	else
+		suites_failed=$((suites_failed + 1))
+		failed_names="$failed_names $name"
+	fi
+}
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run "$(basename "$t")" ${VALGRIND_CMD:-} "$t"
+done
+run bad-catalog sh tests/run-bad.sh "$STACKMAP"
+for s in tests/suite-*.sh; do
+	[ -f "$s" ] || continue
+	run "$(basename "$s" .sh)" sh "$s" "$build"
+done
+[ -n "$failed_names" ] && echo "failed suites:$failed_names"
+echo "suites: $suites_passed passed, $suites_failed failed"
+[ "$suites_failed" -eq 0 ]
