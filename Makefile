@@ -19,6 +19,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 BUILD   ?= build
+BIN     ?= stackmap
 SRC     := $(sort $(wildcard src/*.c))
 LIBSRC  := $(filter-out src/main.c,$(SRC))
 OBJ     := $(SRC:src/%.c=$(BUILD)/%.o)
@@ -30,7 +31,7 @@ TEST_BINS  := $(TEST_UNITS:%=$(BUILD)/tests/%)
 .PHONY: all deps deps-check site check test unit bad schemas install \
 	uninstall clean asan valgrind lint
 
-all: $(BUILD)/.deps stackmap
+all: $(BUILD)/.deps $(BIN)
 
 $(BUILD)/.deps: scripts/deps.sh
 	@mkdir -p $(BUILD)
@@ -40,7 +41,7 @@ $(BUILD)/.deps: scripts/deps.sh
 deps-check:
 	@sh scripts/deps.sh check
 
-stackmap: $(OBJ)
+$(BIN): $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) VERSION | $(BUILD)/.deps
@@ -61,7 +62,7 @@ site: all
 # The whole test suite. Sanitizer and valgrind passes are separate targets
 # that .ci/run also calls.
 check: deps-check all $(TEST_BINS)
-	@sh tests/run-all.sh $(BUILD)
+	@STACKMAP=$(abspath $(BIN)) sh tests/run-all.sh $(BUILD)
 
 unit: deps-check $(TEST_BINS)
 	@for t in $(TEST_BINS); do $$t || exit 1; done
@@ -73,12 +74,12 @@ schemas: all
 	./stackmap schema primer > catalog/schema/primer.schema.json
 
 asan:
-	$(MAKE) BUILD=build-asan CC=clang \
+	$(MAKE) BUILD=build-asan BIN=build-asan/stackmap CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
 valgrind: all $(TEST_BINS)
-	@VALGRIND=1 sh tests/run-all.sh $(BUILD)
+	@VALGRIND=1 STACKMAP=$(abspath $(BIN)) sh tests/run-all.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

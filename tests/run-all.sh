@@ -12,7 +12,7 @@ if [ "${VALGRIND:-}" = 1 ]; then
 	VALGRIND_CMD="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 	export VALGRIND_CMD
 fi
-STACKMAP="$root/stackmap"
+STACKMAP="${STACKMAP:-$root/stackmap}"
 export STACKMAP
 suites_passed=0
 suites_failed=0
