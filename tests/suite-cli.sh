@@ -1,0 +1,71 @@
+#!/bin/sh
+# The command line: help, version, exit statuses, the man page, install.
+set -u
+cd "$(dirname "$0")/.." || exit 3
+bin=${STACKMAP:-./stackmap}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+expect() { # expect STATUS DESCRIPTION COMMAND...
+	want=$1
+	what=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $what: exit $got, want $want"
+		sed 's/^/    /' "$tmp/err" | head -n 5
+	fi
+}
+contains() { # contains FILE TEXT DESCRIPTION
+	if grep -qF -- "$2" "$1"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $3: '$2' not in output"
+	fi
+}
+expect 0 "--version" "$bin" --version
+contains "$tmp/out" "stackmap $(cat VERSION)" "--version prints VERSION"
+expect 0 "--help" "$bin" --help
+contains "$tmp/out" "usage: stackmap" "--help prints usage"
+for cmd in validate build probe diff schema; do
+	expect 0 "$cmd --help" "$bin" "$cmd" --help
+	contains "$tmp/out" "usage: stackmap" "$cmd --help prints usage"
+done
+expect 2 "no command" "$bin"
+expect 2 "unknown command" "$bin" frobnicate
+contains "$tmp/err" "unknown command 'frobnicate'" "unknown command named"
+expect 2 "unknown option" "$bin" --nope validate
+expect 2 "bad --jobs" "$bin" probe --jobs 0
+expect 2 "diff needs two files" "$bin" diff one
+expect 2 "unknown schema" "$bin" schema widget
+expect 0 "validate mini" "$bin" --catalog tests/fixtures/mini validate
+contains "$tmp/err" "4 vendors, 2 models, 3 offers, 1 primers: 0 errors, 0 warnings" "validate summary"
+expect 0 "validate bundled catalog" "$bin" --catalog catalog validate --strict
+contains "$tmp/err" "0 errors, 0 warnings" "bundled catalog validates clean"
+expect 1 "missing catalog" "$bin" --catalog "$tmp/none" validate
+# a warning fails only under --strict
+cp -R tests/fixtures/mini "$tmp/cat"
+sed -i 's/checked: 2026-11-01/checked: 2025-01-01/' "$tmp/cat/vendors/acme-lab.yaml"
+expect 0 "warning without --strict" "$bin" --catalog "$tmp/cat" validate
+expect 1 "warning with --strict" "$bin" --catalog "$tmp/cat" validate --strict
+# the man page is clean mdoc
+if command -v mandoc >/dev/null 2>&1; then
+	expect 0 "mandoc -Tlint man/stackmap.1" mandoc -Tlint -W warning man/stackmap.1
+else
+	echo "SKIP mandoc not installed"
+fi
+# make install honours PREFIX and DESTDIR
+expect 0 "make install" make -s install DESTDIR="$tmp/dest" PREFIX=/opt/sm
+for f in /opt/sm/bin/stackmap /opt/sm/share/man/man1/stackmap.1 \
+	/opt/sm/share/stackmap/templates/README.md; do
+	if [ -f "$tmp/dest$f" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL install: $f missing"; fi
+done
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
