@@ -510,15 +510,22 @@ static json_t *S_vendor(const struct catalog *cat, const struct vendor *v,
 	return obj;
 }
 
-static json_t *S_model(const struct model *m, json_t *all_offers)
+/* all_offers must be sorted by model id; *next is the index of the first
+ * offer not yet consumed, advanced past this model's offers. */
+static json_t *S_model(const struct model *m, json_t *all_offers,
+		       size_t *next)
 {
 	json_t *offers = json_array();
 	size_t n = json_array_size(all_offers);
-	for (size_t i = 0; i < n; i++) {
-		json_t *row = json_array_get(all_offers, i);
-		if (strcmp(json_string_value(json_object_get(row, "model_id")),
-			   m->id) == 0)
+	while (*next < n) {
+		json_t *row = json_array_get(all_offers, *next);
+		int c = strcmp(json_string_value(json_object_get(row, "model_id")),
+			       m->id);
+		if (c > 0)
+			break;
+		if (c == 0)
 			json_array_append(offers, row);
+		(*next)++;
 	}
 	S_sort_array(offers, S_compare_offers);
 	json_t *cheapest = json_null();
@@ -701,10 +708,11 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	for (size_t i = 0; i < cat->n_vendors; i++)
 		json_array_append_new(vendors, S_vendor(cat, &cat->vendors[i],
 							snapshot, all_offers));
-	for (size_t i = 0; i < cat->n_models; i++)
-		json_array_append_new(models,
-				      S_model(&cat->models[i], all_offers));
 	S_sort_array(all_offers, S_compare_offers_by_model);
+	size_t next = 0;
+	for (size_t i = 0; i < cat->n_models; i++)
+		json_array_append_new(models, S_model(&cat->models[i],
+						      all_offers, &next));
 	for (size_t i = 0; i < json_array_size(all_offers); i++)
 		priced += json_is_true(json_object_get(
 			json_array_get(all_offers, i), "has_price"));
