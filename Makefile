@@ -28,7 +28,7 @@ LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/%.o)
 TEST_UNITS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS  := $(TEST_UNITS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-check site check test unit bad schemas install \
+.PHONY: all deps-check site check test unit bad schemas install \
 	uninstall clean asan valgrind lint
 
 all: $(BUILD)/.deps $(BIN)
@@ -38,8 +38,12 @@ $(BUILD)/.deps: scripts/deps.sh
 	@sh scripts/deps.sh build
 	@touch $@
 
-deps-check:
+$(BUILD)/.deps-check: scripts/deps.sh
+	@mkdir -p $(BUILD)
 	@sh scripts/deps.sh check
+	@touch $@
+
+deps-check: $(BUILD)/.deps-check
 
 $(BIN): $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
@@ -48,7 +52,7 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h) VERSION | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(LIBOBJ)
+$(BUILD)/tests/%: tests/%.c $(LIBOBJ) | $(BUILD)/.deps-check
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LIBS) -lcmocka
 
