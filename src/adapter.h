@@ -32,6 +32,8 @@ struct http_request {
 
 void http_request_init(struct http_request *r);
 void http_request_release(struct http_request *r);
+/* Appends a "Name: value" header built from fmt. More than
+ * HTTP_MAX_HEADERS headers is a programming error: it aborts. */
 void http_request_add_header(struct http_request *r, bool secret,
 			     const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -45,7 +47,14 @@ struct adapter_ctx {
 	const char *aws_secret;  /* bedrock: AWS_SECRET_ACCESS_KEY */
 	const char *aws_session; /* bedrock: AWS_SESSION_TOKEN, or NULL */
 	int page;             /* 0 for the first page, then 1, 2, ... */
+	/* parse_page only: the URL of the request whose response is being
+	 * parsed, or NULL. An adapter refuses a next page whose URL equals
+	 * it (a repeated page token would loop until the page cap). */
+	const char *request_url;
 };
+
+/* No adapter asks for more than this many pages of one listing. */
+#define ADAPTER_MAX_PAGES 200
 
 struct adapter {
 	const char *style;
@@ -61,7 +70,9 @@ struct adapter {
 			  struct http_request *next, struct buf *err);
 };
 
-/* The adapter for a catalog api.style, or NULL. */
+/* The adapter for a catalog api.style, or NULL. The result is static. */
 const struct adapter *adapter_find(const char *style);
+/* Every adapter, in catalog_api_styles order, ending with NULL. */
+extern const struct adapter *const adapter_all[];
 
 #endif

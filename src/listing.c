@@ -53,13 +53,6 @@ struct listing_entry *listing_add(struct listing *l, const char *id)
 	return e;
 }
 
-void listing_drop_last(struct listing *l)
-{
-	if (l->count == 0)
-		return;
-	S_entry_release(&l->items[--l->count]);
-}
-
 struct listing_entry *listing_find(struct listing *l, const char *id)
 {
 	for (size_t i = 0; i < l->count; i++)

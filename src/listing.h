@@ -29,8 +29,6 @@ void listing_release(struct listing *l);
 /* Appends an entry with id copied and every other field unknown; returns it
  * so the caller can fill in what the API gave. */
 struct listing_entry *listing_add(struct listing *l, const char *id);
-/* Removes the most recently added entry, freeing its strings. */
-void listing_drop_last(struct listing *l);
 /* The entry whose id equals id (bytewise), or NULL. Borrowed: valid until
  * the listing next changes. Linear in the number of entries. */
 struct listing_entry *listing_find(struct listing *l, const char *id);
