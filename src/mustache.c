@@ -15,6 +15,7 @@
  * same output as re-indenting the partial's source, without re-parsing. */
 #include "mustache.h"
 
+#include <float.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,8 +26,8 @@
 
 enum S_node_type {
 	S_TEXT,
-	S_VAR,      /* {{x}}: escaped */
-	S_RAW,      /* {{{x}}} and {{&x}} */
+	S_VAR,	    /* {{x}}: escaped */
+	S_RAW,	    /* {{{x}}} and {{&x}} */
 	S_SECTION,  /* {{#x}} */
 	S_INVERTED, /* {{^x}} */
 	S_PARTIAL,  /* {{>x}} */
@@ -38,12 +39,18 @@ enum S_node_type {
  * since the pool moves while it grows during compilation. */
 struct S_node {
 	unsigned char type;
-	unsigned char bol;        /* starts a source line: emit the indentation */
-	unsigned char standalone; /* partial/parent/block: indent by indent */
-	unsigned char dynamic;    /* partial/parent: str is a name to look up */
-	unsigned nparts;          /* parts of a dotted name, NUL-separated; 0 is "." */
-	size_t end;               /* index one past the node and its children */
-	size_t str, len;          /* text bytes, or the NUL-terminated name */
+	/* starts a source line: emit the indentation first */
+	unsigned char bol;
+	/* partial/parent/block alone on its line: indent by indent */
+	unsigned char standalone;
+	/* partial/parent: str is a dotted name to look up */
+	unsigned char dynamic;
+	/* parts of a dotted name, NUL-separated in str; 0 for "." */
+	unsigned nparts;
+	/* index one past the node and its children */
+	size_t end;
+	/* text bytes, or the NUL-terminated name */
+	size_t str, len;
 	size_t indent, indent_len;
 	unsigned line, col;
 };
@@ -57,15 +64,23 @@ struct mustache_template {
 
 /* A tag found by the tokenizer. Offsets are into the source. */
 struct S_tok {
-	size_t start, end;         /* the tag, delimiters included */
-	size_t name, name_len;     /* trimmed content after the sigil */
-	size_t cut_start, cut_end; /* source range dropped for this tag */
-	size_t ind_start;          /* standalone: indentation is [ind_start, start) */
-	size_t match;              /* index of the matching open or close tag */
+	/* the tag, delimiters included */
+	size_t start, end;
+	/* trimmed content after the sigil */
+	size_t name, name_len;
+	/* source range dropped for this tag */
+	size_t cut_start, cut_end;
+	/* standalone: the indentation is [ind_start, start) */
+	size_t ind_start;
+	/* index of the matching open or close tag */
+	size_t match;
 	unsigned line, col;
-	char type;                 /* v & # ^ / > < $ ! = */
-	unsigned char standalone;  /* 1: line dropped; 2: block pair, newline kept */
-	unsigned char dedent;      /* standalone block: content starts a line */
+	/* the sigil: v & # ^ / > < $ ! = (v: variable, & also {{{ }}}) */
+	char type;
+	/* 1: the line is dropped; 2: block pair, its newline kept */
+	unsigned char standalone;
+	/* standalone block: its content starts a line */
+	unsigned char dedent;
 };
 
 struct S_compiler {
@@ -85,6 +100,15 @@ struct S_compiler {
 
 #define S_NONE SIZE_MAX
 
+/* Returns the offset after at most max blanks (spaces, tabs) from a,
+ * stopping at b. */
+static size_t S_skip_blanks(const char *src, size_t a, size_t b, size_t max)
+{
+	for (; a < b && max > 0 && (src[a] == ' ' || src[a] == '\t'); max--)
+		a++;
+	return a;
+}
+
 static int S_is_space(char ch)
 {
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
@@ -92,11 +116,12 @@ static int S_is_space(char ch)
 
 /* Returns the first occurrence of needle[0..m) in hay[0..n), or NULL. */
 static const char *S_find(const char *hay, size_t n, const char *needle,
-	size_t m)
+			  size_t m)
 {
 	const char *end = hay + n;
 	while ((size_t)(end - hay) >= m) {
-		const char *p = memchr(hay, needle[0], (size_t)(end - hay) - m + 1);
+		const char *p =
+		    memchr(hay, needle[0], (size_t)(end - hay) - m + 1);
 		if (!p)
 			return NULL;
 		if (memcmp(p, needle, m) == 0)
@@ -106,15 +131,22 @@ static const char *S_find(const char *hay, size_t n, const char *needle,
 	return NULL;
 }
 
-void mustache_error_set(struct mustache_error *err, const char *path,
-	unsigned line, unsigned col, const char *fmt, ...)
+static void S_error_vset(struct mustache_error *err, const char *path,
+			 unsigned line, unsigned col, const char *fmt,
+			 va_list ap)
 {
-	va_list ap;
 	snprintf(err->path, sizeof err->path, "%s", path ? path : "");
 	err->line = line;
 	err->col = col;
-	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
+void mustache_error_set(struct mustache_error *err, const char *path,
+			unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	S_error_vset(err, path, line, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -122,7 +154,7 @@ void mustache_error_format(const struct mustache_error *err, struct buf *out)
 {
 	if (err->line)
 		buf_printf(out, "%s:%u:%u: error: %s", err->path, err->line,
-			err->col, err->message);
+			   err->col, err->message);
 	else
 		buf_printf(out, "%s: error: %s", err->path, err->message);
 }
@@ -133,12 +165,23 @@ void mustache_escape_html(struct buf *out, const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		const char *rep;
 		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
 		}
 		buf_append(out, s + run, i - run);
 		buf_puts(out, rep);
@@ -152,7 +195,7 @@ void mustache_escape_html(struct buf *out, const char *s, size_t n)
 /* Computes the 1-based line and column of off; offsets must not decrease
  * between calls, so locating every tag costs one pass over the source. */
 static void S_locate(struct S_compiler *c, size_t off, unsigned *line,
-	unsigned *col)
+		     unsigned *col)
 {
 	for (; c->loc_pos < off; c->loc_pos++) {
 		if (c->src[c->loc_pos] == '\n') {
@@ -164,31 +207,34 @@ static void S_locate(struct S_compiler *c, size_t off, unsigned *line,
 	*col = (unsigned)(off - c->loc_bol + 1);
 }
 
-static int S_fail(struct S_compiler *c, const struct S_tok *t,
-	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int S_fail(struct S_compiler *c, const struct S_tok *t, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
 
 /* Fills the compile error at tag t; returns -1. */
-static int S_fail(struct S_compiler *c, const struct S_tok *t,
-	const char *fmt, ...)
+static int S_fail(struct S_compiler *c, const struct S_tok *t, const char *fmt,
+		  ...)
 {
 	va_list ap;
-	snprintf(c->err->path, sizeof c->err->path, "%s", c->path);
-	c->err->line = t->line;
-	c->err->col = t->col;
 	va_start(ap, fmt);
-	vsnprintf(c->err->message, sizeof c->err->message, fmt, ap);
+	S_error_vset(c->err, c->path, t->line, t->col, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
-static const char *S_kind(char type)
+/* The node type of each tag sigil (tokenizer types). */
+static const unsigned char S_tok_node[128] = {
+    ['v'] = S_VAR,     ['&'] = S_RAW,	 ['#'] = S_SECTION, ['^'] = S_INVERTED,
+    ['>'] = S_PARTIAL, ['<'] = S_PARENT, ['$'] = S_BLOCK,
+};
+
+static const char *S_kind(unsigned type)
 {
-	switch (type) {
-	case '^': return "inverted section";
-	case '<': return "parent";
-	case '$': return "block";
-	default: return "section";
-	}
+	static const char *const kinds[] = {
+	    [S_SECTION] = "section", [S_INVERTED] = "inverted section",
+	    [S_PARTIAL] = "partial", [S_PARENT] = "parent",
+	    [S_BLOCK] = "block",
+	};
+	return type >= S_SECTION && type <= S_BLOCK ? kinds[type] : "tag";
 }
 
 /* Checks a tag name: not empty, no whitespace inside. For partials and
@@ -206,14 +252,15 @@ static int S_check_name(struct S_compiler *c, const struct S_tok *t)
 	for (i = 0; i < n; i++)
 		if (S_is_space(s[i]))
 			return S_fail(c, t, "whitespace in tag name '%.*s'",
-				(int)t->name_len, c->src + t->name);
+				      (int)t->name_len, c->src + t->name);
 	return 0;
 }
 
 /* Parses the content of a set-delimiter tag into two delimiters; returns 0,
  * or -1 with the error filled. The delimiters point into the source. */
 static int S_set_delims(struct S_compiler *c, const struct S_tok *t,
-	const char **otag, size_t *olen, const char **ctag, size_t *clen)
+			const char **otag, size_t *olen, const char **ctag,
+			size_t *clen)
 {
 	const char *p = c->src + t->name, *end = p + t->name_len, *a, *b;
 	for (a = p; p < end && !S_is_space(*p); p++)
@@ -225,8 +272,9 @@ static int S_set_delims(struct S_compiler *c, const struct S_tok *t,
 		;
 	*clen = (size_t)(p - b);
 	if (!*olen || !*clen || p != end)
-		return S_fail(c, t, "invalid set-delimiter tag: expected two "
-			"delimiters separated by spaces");
+		return S_fail(c, t,
+			      "invalid set-delimiter tag: expected two "
+			      "delimiters separated by spaces");
 	*otag = a;
 	*ctag = b;
 	return 0;
@@ -241,11 +289,12 @@ static int S_tokenize(struct S_compiler *c)
 	while ((q = S_find(c->src + pos, c->len - pos, otag, olen))) {
 		struct S_tok *t;
 		size_t p, e, cend;
-		char pre = 0;
+		char pre[2] = "";
 
 		if (c->ntoks == c->tok_cap) {
 			c->tok_cap = c->tok_cap ? 2 * c->tok_cap : 64;
-			c->toks = xrealloc(c->toks, c->tok_cap * sizeof *c->toks);
+			c->toks =
+			    xrealloc(c->toks, c->tok_cap * sizeof *c->toks);
 		}
 		t = &c->toks[c->ntoks++];
 		memset(t, 0, sizeof *t);
@@ -256,23 +305,23 @@ static int S_tokenize(struct S_compiler *c)
 		if (p < c->len && c->src[p] && strchr("#^/><$&!={", c->src[p]))
 			t->type = c->src[p++];
 		if (t->type == '{') {
-			pre = '}';
+			pre[0] = '}';
 			t->type = '&';
 		} else if (t->type == '=') {
-			pre = '=';
+			pre[0] = '=';
 		}
 		/* the content ends at the closing delimiter, preceded by pre */
 		for (e = p;; e = (size_t)(q - c->src) + 1) {
 			q = S_find(c->src + e, c->len - e, ctag, clen);
 			if (!q)
-				return S_fail(c, t, "unclosed tag: no closing "
-					"'%s%.*s'", pre == '}' ? "}" : pre ? "=" : "",
-					(int)clen, ctag);
-			if (!pre || (q > c->src + p && q[-1] == pre))
+				return S_fail(
+				    c, t, "unclosed tag: no closing '%s%.*s'",
+				    pre, (int)clen, ctag);
+			if (!pre[0] || (q > c->src + p && q[-1] == pre[0]))
 				break;
 		}
 		e = (size_t)(q - c->src);
-		cend = pre ? e - 1 : e;
+		cend = pre[0] ? e - 1 : e;
 		t->end = e + clen;
 		t->cut_start = t->start;
 		t->cut_end = t->end;
@@ -309,17 +358,21 @@ static int S_match(struct S_compiler *c)
 		if (t->type != '/')
 			continue;
 		if (!depth) {
-			S_fail(c, t, "unexpected close tag '%.*s': no section is "
-				"open", (int)t->name_len, c->src + t->name);
+			S_fail(c, t,
+			       "unexpected close tag '%.*s': no section is "
+			       "open",
+			       (int)t->name_len, c->src + t->name);
 			goto out;
 		}
 		o = &c->toks[stack[depth - 1]];
 		if (o->name_len != t->name_len ||
-			memcmp(c->src + o->name, c->src + t->name, t->name_len)) {
-			S_fail(c, t, "mismatched close tag '%.*s': %s '%.*s' "
-				"opened at line %u is still open",
-				(int)t->name_len, c->src + t->name, S_kind(o->type),
-				(int)o->name_len, c->src + o->name, o->line);
+		    memcmp(c->src + o->name, c->src + t->name, t->name_len)) {
+			S_fail(c, t,
+			       "mismatched close tag '%.*s': %s '%.*s' "
+			       "opened at line %u is still open",
+			       (int)t->name_len, c->src + t->name,
+			       S_kind(S_tok_node[(int)o->type]),
+			       (int)o->name_len, c->src + o->name, o->line);
 			goto out;
 		}
 		o->match = i;
@@ -327,8 +380,9 @@ static int S_match(struct S_compiler *c)
 	}
 	if (depth) {
 		struct S_tok *o = &c->toks[stack[depth - 1]];
-		S_fail(c, o, "unclosed %s '%.*s'", S_kind(o->type),
-			(int)o->name_len, c->src + o->name);
+		S_fail(c, o, "unclosed %s '%.*s'",
+		       S_kind(S_tok_node[(int)o->type]), (int)o->name_len,
+		       c->src + o->name);
 		goto out;
 	}
 	rc = 0;
@@ -396,9 +450,9 @@ static void S_standalone(struct S_compiler *c)
 			u->dedent = 1;
 			u->ind_start = u->start;
 		} else if (!(t->type == '<' && t->match == i + 1) &&
-			!(t->type == '/' && u->type == '/' &&
-				c->toks[t->match].type == '$' &&
-				c->toks[u->match].type == '<'))
+			   !(t->type == '/' && u->type == '/' &&
+			     c->toks[t->match].type == '$' &&
+			     c->toks[u->match].type == '<'))
 			continue;
 		t->standalone = u->standalone = keep_newline ? 2 : 1;
 		t->ind_start = t->cut_start = ls;
@@ -430,9 +484,7 @@ static void S_emit_text(struct S_compiler *c, size_t a, size_t b, size_t strip)
 	while (a < b) {
 		const char *nl;
 		if (strip && (a == 0 || c->src[a - 1] == '\n'))
-			for (k = 0; k < strip && a < b &&
-				(c->src[a] == ' ' || c->src[a] == '\t'); k++)
-				a++;
+			a = S_skip_blanks(c->src, a, b, strip);
 		nl = memchr(c->src + a, '\n', b - a);
 		k = nl ? (size_t)(nl - c->src) + 1 : b;
 		buf_append(&c->pool, c->src + a, k - a);
@@ -451,12 +503,12 @@ static void S_emit_text(struct S_compiler *c, size_t a, size_t b, size_t strip)
  * variables, sections and dynamic partials split into NUL-separated parts,
  * other names whole. */
 static void S_store_name(struct S_compiler *c, const struct S_tok *t,
-	struct S_node *n)
+			 struct S_node *n)
 {
 	const char *s = c->src + t->name;
 	size_t len = t->name_len, i;
-	int dotted = n->type != S_PARTIAL && n->type != S_PARENT &&
-		n->type != S_BLOCK;
+	int dotted =
+	    n->type != S_PARTIAL && n->type != S_PARENT && n->type != S_BLOCK;
 
 	if (!dotted && s[0] == '*' && n->type != S_BLOCK) {
 		for (s++, len--; S_is_space(*s); s++, len--)
@@ -482,29 +534,35 @@ static void S_store_name(struct S_compiler *c, const struct S_tok *t,
 				c->pool.data[i] = '\0';
 }
 
+/* True if a line ends at q: a newline, CRLF or the limit b. */
+static int S_ends_line(const char *src, size_t q, size_t b)
+{
+	return q == b || src[q] == '\n' ||
+	       (src[q] == '\r' && q + 1 < b && src[q + 1] == '\n');
+}
+
 /* Computes the indentation shared by the non-blank source lines of the
  * standalone block t (at least strip, that of the enclosing block). Stores
  * in *intrinsic the part of it beyond strip, which the block's content gets
  * back wherever the block is expanded. */
 static size_t S_block_dedent(struct S_compiler *c, const struct S_tok *t,
-	size_t strip, size_t *intrinsic, size_t *intrinsic_len)
+			     size_t strip, size_t *intrinsic,
+			     size_t *intrinsic_len)
 {
 	size_t p = t->cut_end, b = c->toks[t->match].start;
 	size_t best = S_NONE, ref = 0, q, k;
 
 	while (p < b) {
 		const char *nl;
-		for (q = p; q < b && (c->src[q] == ' ' || c->src[q] == '\t'); q++)
-			;
-		if (q < b && c->src[q] != '\n' &&
-			!(c->src[q] == '\r' && q + 1 < b && c->src[q + 1] == '\n')) {
+		q = S_skip_blanks(c->src, p, b, S_NONE);
+		if (!S_ends_line(c->src, q, b)) {
 			if (best == S_NONE) {
 				best = q - p;
 				ref = p;
 			}
-			for (k = 0; k < best && k < q - p &&
-				c->src[p + k] == c->src[ref + k]; k++)
-				;
+			for (k = 0; k < best && k < q - p; k++)
+				if (c->src[p + k] != c->src[ref + k])
+					break;
 			best = k;
 		}
 		nl = memchr(c->src + q, '\n', b - q);
@@ -523,11 +581,6 @@ static void S_build(struct S_compiler *c)
 {
 	size_t *open = xmalloc((c->ntoks + 1) * 2 * sizeof *open);
 	size_t depth = 0, strip = 0, prev = 0, i, j, ind, ind_len;
-	static const enum S_node_type types[] = {
-		['v'] = S_VAR, ['&'] = S_RAW, ['#'] = S_SECTION,
-		['^'] = S_INVERTED, ['>'] = S_PARTIAL, ['<'] = S_PARENT,
-		['$'] = S_BLOCK,
-	};
 
 	c->at_bol = 1;
 	for (i = 0; i < c->ntoks; i++) {
@@ -540,7 +593,8 @@ static void S_build(struct S_compiler *c)
 			continue;
 		if (t->type == '/') {
 			j = open[--depth * 2];
-			if (!t->standalone && c->at_bol && c->nodes[j].type != S_PARENT)
+			if (!t->standalone && c->at_bol &&
+			    c->nodes[j].type != S_PARENT)
 				c->nodes[S_node_push(c, S_TEXT)].bol = 1;
 			c->nodes[j].end = c->nnodes;
 			strip = open[depth * 2 + 1];
@@ -548,7 +602,7 @@ static void S_build(struct S_compiler *c)
 				c->at_bol = 0;
 			continue;
 		}
-		j = S_node_push(c, types[(unsigned char)t->type]);
+		j = S_node_push(c, S_tok_node[(int)t->type]);
 		n = &c->nodes[j];
 		n->line = t->line;
 		n->col = t->col;
@@ -584,7 +638,8 @@ static void S_build(struct S_compiler *c)
 }
 
 struct mustache_template *mustache_compile(const char *path, const char *text,
-	size_t len, struct mustache_error *err)
+					   size_t len,
+					   struct mustache_error *err)
 {
 	struct mustache_error dummy;
 	struct mustache_template *t = NULL;
@@ -647,35 +702,26 @@ struct S_render {
 	size_t nstack, stack_cap;
 	struct S_frame *frames; /* outermost first */
 	size_t nframes, frame_cap;
-	struct buf indent;  /* indentation in effect: [indent_base, len) */
+	struct buf indent; /* indentation in effect: [indent_base, len) */
 	size_t indent_base;
-	unsigned partials;  /* partials and parents being expanded */
-	unsigned nesting;   /* containers, partials and blocks being rendered */
+	unsigned partials; /* partials and parents being expanded */
+	unsigned nesting;  /* containers, partials and blocks being rendered */
 };
 
 static int S_render_nodes(struct S_render *r, const struct mustache_template *t,
-	size_t i, size_t end);
-
-static const char *S_node_kind(const struct S_node *n)
-{
-	static const char *const kinds[] = {
-		[S_SECTION] = "section", [S_INVERTED] = "inverted section",
-		[S_PARTIAL] = "partial", [S_PARENT] = "parent",
-		[S_BLOCK] = "block",
-	};
-	return n->type >= S_SECTION && n->type <= S_BLOCK ? kinds[n->type] : "tag";
-}
+			  size_t i, size_t end);
 
 /* Fails the render at container node n of t when rendering it would nest
  * deeper than MUSTACHE_NESTING_MAX; returns 0 or -1. */
 static int S_too_deep(struct S_render *r, const struct mustache_template *t,
-	const struct S_node *n)
+		      const struct S_node *n)
 {
 	if (r->nesting < MUSTACHE_NESTING_MAX)
 		return 0;
 	mustache_error_set(r->err, t->path, n->line, n->col,
-		"%s '%s' nested more than %d levels deep", S_node_kind(n),
-		t->pool + n->str, MUSTACHE_NESTING_MAX);
+			   "%s '%s' nested more than %d levels deep",
+			   S_kind(n->type), t->pool + n->str,
+			   MUSTACHE_NESTING_MAX);
 	return -1;
 }
 
@@ -691,7 +737,7 @@ static void S_push(struct S_render *r, json_t *v)
 /* Resolves a dotted name (parts NUL-separated) against the context stack.
  * Returns a borrowed value, or NULL when any part is missing. */
 static json_t *S_lookup(const struct S_render *r, const char *name,
-	unsigned nparts)
+			unsigned nparts)
 {
 	json_t *v = NULL;
 	size_t i;
@@ -701,7 +747,7 @@ static json_t *S_lookup(const struct S_render *r, const char *name,
 		return r->nstack ? r->stack[r->nstack - 1] : NULL;
 	for (i = r->nstack; i-- > 0;)
 		if (json_is_object(r->stack[i]) &&
-			(v = json_object_get(r->stack[i], name)))
+		    (v = json_object_get(r->stack[i], name)))
 			break;
 	for (k = 1; v && k < nparts; k++) {
 		name += strlen(name) + 1;
@@ -717,11 +763,15 @@ static int S_truthy(const json_t *v)
 	return !json_is_array(v) || json_array_size(v) > 0;
 }
 
-/* Writes d to s[0..size) in the shortest %g form that reads back as d. */
+/* Writes d to s[0..size) in the shortest %g form that reads back as d.
+ * When that form has at most 15 significant digits, %.15g prints exactly it
+ * (15-digit decimals are further apart than normal doubles, and %g drops
+ * trailing zeros); otherwise 16 or 17 digits are the shortest. Subnormals
+ * have less precision and get the full search. */
 static void S_format_real(char *s, size_t size, double d)
 {
-	int prec;
-	for (prec = 1; prec < 17; prec++) {
+	int prec = d != 0 && d > -DBL_MIN && d < DBL_MIN ? 1 : 15;
+	for (; prec < 17; prec++) {
 		snprintf(s, size, "%.*g", prec, d);
 		if (strtod(s, NULL) == d)
 			return;
@@ -743,7 +793,7 @@ static void S_put_value(struct S_render *r, json_t *v, int raw)
 		break;
 	case JSON_INTEGER:
 		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-			json_integer_value(v));
+			 json_integer_value(v));
 		n = strlen(num);
 		break;
 	case JSON_REAL:
@@ -751,12 +801,9 @@ static void S_put_value(struct S_render *r, json_t *v, int raw)
 		n = strlen(num);
 		break;
 	case JSON_TRUE:
-		s = "true";
-		n = 4;
-		break;
 	case JSON_FALSE:
-		s = "false";
-		n = 5;
+		s = json_is_true(v) ? "true" : "false";
+		n = strlen(s);
 		break;
 	case JSON_NULL:
 	case JSON_OBJECT:
@@ -773,7 +820,7 @@ static void S_put_indent(struct S_render *r)
 {
 	if (r->indent.len > r->indent_base)
 		buf_append(r->out, r->indent.data + r->indent_base,
-			r->indent.len - r->indent_base);
+			   r->indent.len - r->indent_base);
 }
 
 /* Appends template text, indenting each line after the first. */
@@ -797,19 +844,14 @@ static void S_put_text(struct S_render *r, const char *s, size_t n)
 /* Renders a section's children once per element of v (an array) or once
  * with v itself pushed. */
 static int S_render_section(struct S_render *r,
-	const struct mustache_template *t, size_t i, json_t *v)
+			    const struct mustache_template *t, size_t i,
+			    json_t *v)
 {
-	size_t k;
+	size_t k, count = json_is_array(v) ? json_array_size(v) : 1;
 	int rc = 0;
 
-	if (!json_is_array(v)) {
-		S_push(r, v);
-		rc = S_render_nodes(r, t, i + 1, t->nodes[i].end);
-		r->nstack--;
-		return rc;
-	}
-	for (k = 0; k < json_array_size(v) && rc == 0; k++) {
-		S_push(r, json_array_get(v, k));
+	for (k = 0; k < count && rc == 0; k++) {
+		S_push(r, json_is_array(v) ? json_array_get(v, k) : v);
 		rc = S_render_nodes(r, t, i + 1, t->nodes[i].end);
 		r->nstack--;
 	}
@@ -819,7 +861,7 @@ static int S_render_section(struct S_render *r,
 /* Expands partial or parent node i of t. A missing template renders
  * nothing; a callback error or too deep a recursion fails the render. */
 static int S_render_partial(struct S_render *r,
-	const struct mustache_template *t, size_t i)
+			    const struct mustache_template *t, size_t i)
 {
 	const struct S_node *n = &t->nodes[i];
 	const struct mustache_template *p;
@@ -837,8 +879,9 @@ static int S_render_partial(struct S_render *r,
 		return 0;
 	if (r->partials >= MUSTACHE_PARTIAL_DEPTH_MAX) {
 		mustache_error_set(r->err, t->path, n->line, n->col,
-			"%s '%s' nested more than %d levels deep",
-			S_node_kind(n), name, MUSTACHE_PARTIAL_DEPTH_MAX);
+				   "%s '%s' nested more than %d levels deep",
+				   S_kind(n->type), name,
+				   MUSTACHE_PARTIAL_DEPTH_MAX);
 		return -1;
 	}
 	memset(r->err, 0, sizeof *r->err);
@@ -848,7 +891,7 @@ static int S_render_partial(struct S_render *r,
 		if (r->nframes == r->frame_cap) {
 			r->frame_cap = r->frame_cap ? 2 * r->frame_cap : 8;
 			r->frames = xrealloc(r->frames,
-				r->frame_cap * sizeof *r->frames);
+					     r->frame_cap * sizeof *r->frames);
 		}
 		r->frames[r->nframes].t = t;
 		r->frames[r->nframes++].node = i;
@@ -869,8 +912,8 @@ static int S_render_partial(struct S_render *r,
 
 /* Expands block node i of t: the outermost parent that overrides its name
  * supplies the content, else its own children render. */
-static int S_render_block(struct S_render *r,
-	const struct mustache_template *t, size_t i)
+static int S_render_block(struct S_render *r, const struct mustache_template *t,
+			  size_t i)
 {
 	const struct S_node *n = &t->nodes[i];
 	const struct mustache_template *bt = t;
@@ -881,8 +924,9 @@ static int S_render_block(struct S_render *r,
 		const struct mustache_template *pt = r->frames[f].t;
 		size_t end = pt->nodes[r->frames[f].node].end;
 		for (j = r->frames[f].node + 1; j < end; j = pt->nodes[j].end) {
-			if (pt->nodes[j].type == S_BLOCK && strcmp(pt->pool +
-				pt->nodes[j].str, t->pool + n->str) == 0) {
+			if (pt->nodes[j].type == S_BLOCK &&
+			    strcmp(pt->pool + pt->nodes[j].str,
+				   t->pool + n->str) == 0) {
 				bt = pt;
 				bi = j;
 				found = 1;
@@ -902,7 +946,7 @@ static int S_render_block(struct S_render *r,
 
 /* Renders nodes [i, end) of t. Returns 0 or -1 with r->err filled. */
 static int S_render_nodes(struct S_render *r, const struct mustache_template *t,
-	size_t i, size_t end)
+			  size_t i, size_t end)
 {
 	int rc = -1;
 
@@ -931,7 +975,8 @@ static int S_render_nodes(struct S_render *r, const struct mustache_template *t,
 			break;
 		case S_INVERTED:
 			v = S_lookup(r, t->pool + n->str, n->nparts);
-			if (!S_truthy(v) && S_render_nodes(r, t, i + 1, n->end) < 0)
+			if (!S_truthy(v) &&
+			    S_render_nodes(r, t, i + 1, n->end) < 0)
 				goto out;
 			break;
 		case S_PARTIAL:
@@ -953,8 +998,8 @@ out:
 }
 
 int mustache_render(const struct mustache_template *t, json_t *data,
-	const struct mustache_options *opt, struct buf *out,
-	struct mustache_error *err)
+		    const struct mustache_options *opt, struct buf *out,
+		    struct mustache_error *err)
 {
 	struct mustache_error dummy;
 	struct S_render r;

@@ -64,15 +64,15 @@ struct mustache_template;
  * partial does not exist: it renders as the empty string, as the spec says.
  * Returns NULL with err filled (mustache_error_set, or the err given to
  * mustache_compile) to make the render fail. */
-typedef const struct mustache_template *(*mustache_partial_fn)(void *ctx,
-	const char *name, struct mustache_error *err);
+typedef const struct mustache_template *(*mustache_partial_fn)(
+    void *ctx, const char *name, struct mustache_error *err);
 
 /* Appends s[0..n) to out, escaped for the output format. */
 typedef void (*mustache_escape_fn)(struct buf *out, const char *s, size_t n);
 
 struct mustache_options {
 	mustache_partial_fn partial; /* NULL: every partial is missing */
-	void *partial_ctx;           /* passed to partial unchanged */
+	void *partial_ctx;	     /* passed to partial unchanged */
 	mustache_escape_fn escape;   /* NULL: mustache_escape_html */
 };
 
@@ -80,7 +80,8 @@ struct mustache_options {
  * diagnostics and copied. Returns a template the caller frees with
  * mustache_template_free, or NULL on a syntax error with err filled. */
 struct mustache_template *mustache_compile(const char *path, const char *text,
-	size_t len, struct mustache_error *err);
+					   size_t len,
+					   struct mustache_error *err);
 
 void mustache_template_free(struct mustache_template *t);
 
@@ -92,16 +93,16 @@ const char *mustache_template_path(const struct mustache_template *t);
  * that failed to load or compile, recursion too deep) returns -1 with err
  * filled, and out is restored to its length before the call. */
 int mustache_render(const struct mustache_template *t, json_t *data,
-	const struct mustache_options *opt, struct buf *out,
-	struct mustache_error *err);
+		    const struct mustache_options *opt, struct buf *out,
+		    struct mustache_error *err);
 
 /* Escapes & < > " ' as &amp; &lt; &gt; &quot; &#39; (the default). */
 void mustache_escape_html(struct buf *out, const char *s, size_t n);
 
 /* Fills err: path may be NULL (empty); message is printf-formatted. */
 void mustache_error_set(struct mustache_error *err, const char *path,
-	unsigned line, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+			unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Appends "path:line:col: error: message" to out, without a newline;
  * "path: error: message" when err->line is 0. */

@@ -25,8 +25,8 @@ struct S_partials {
 	size_t n;
 };
 
-static const struct mustache_template *S_partial_get(void *ctx,
-	const char *name, struct mustache_error *err)
+static const struct mustache_template *
+S_partial_get(void *ctx, const char *name, struct mustache_error *err)
 {
 	struct S_partials *p = ctx;
 	struct mustache_template *t;
@@ -41,7 +41,7 @@ static const struct mustache_template *S_partial_get(void *ctx,
 		return NULL;
 	snprintf(path, sizeof path, "%s:partial %s", p->file, name);
 	t = mustache_compile(path, json_string_value(src),
-		json_string_length(src), err);
+			     json_string_length(src), err);
 	if (!t)
 		return NULL;
 	p->names = xrealloc(p->names, (p->n + 1) * sizeof *p->names);
@@ -86,7 +86,8 @@ static int S_run_case(const char *file, json_t *test)
 	int ok = 0;
 
 	if (!json_is_string(tpl) || !json_is_string(expected)) {
-		printf("FAIL %s: %s\n  malformed test\n", file, name ? name : "?");
+		printf("FAIL %s: %s\n  malformed test\n", file,
+		       name ? name : "?");
 		goto out;
 	}
 	partials.sources = json_object_get(test, "partials");
@@ -94,23 +95,23 @@ static int S_run_case(const char *file, json_t *test)
 	opt.partial = S_partial_get;
 	opt.partial_ctx = &partials;
 	t = mustache_compile(file, json_string_value(tpl),
-		json_string_length(tpl), &err);
+			     json_string_length(tpl), &err);
 	if (!t || mustache_render(t, json_object_get(test, "data"), &opt, &out,
-		&err) < 0) {
+				  &err) < 0) {
 		mustache_error_format(&err, &msg);
 		printf("FAIL %s: %s\n  %s\n", file, name, buf_cstr(&msg));
 		goto out;
 	}
 	if (out.len == json_string_length(expected) &&
-		memcmp(buf_cstr(&out), json_string_value(expected), out.len) == 0) {
+	    memcmp(buf_cstr(&out), json_string_value(expected), out.len) == 0) {
 		ok = 1;
 		goto out;
 	}
 	printf("FAIL %s: %s\n", file, name);
 	S_print_quoted("template:", json_string_value(tpl),
-		json_string_length(tpl));
+		       json_string_length(tpl));
 	S_print_quoted("expected:", json_string_value(expected),
-		json_string_length(expected));
+		       json_string_length(expected));
 	S_print_quoted("actual:", out.data, out.len);
 out:
 	mustache_template_free(t);
@@ -140,7 +141,7 @@ static long S_list_specs(const char *dir, char ***names)
 	while ((e = readdir(d))) {
 		len = strlen(e->d_name);
 		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0 ||
-			strcmp(e->d_name, "~lambdas.json") == 0)
+		    strcmp(e->d_name, "~lambdas.json") == 0)
 			continue;
 		*names = xrealloc(*names, (n + 1) * sizeof **names);
 		(*names)[n++] = xstrdup(e->d_name);
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
 		tests = json_object_get(spec, "tests");
 		if (!json_is_array(tests)) {
 			printf("FAIL %s: cannot load: %s\n", names[f],
-				spec ? "no \"tests\" array" : jerr.text);
+			       spec ? "no \"tests\" array" : jerr.text);
 			failed++;
 		}
 		for (i = 0; i < json_array_size(tests); i++) {
@@ -190,7 +191,7 @@ int main(int argc, char **argv)
 	free(names);
 	if (passed + failed < total || nfiles == 0) {
 		printf("ran %zu of %zu tests in %ld files\n", passed + failed,
-			total, nfiles);
+		       total, nfiles);
 		failed += total - (passed + failed) + (nfiles == 0);
 	}
 	printf("%zu passed, %zu failed\n", passed, failed);
