@@ -379,6 +379,18 @@ static int S_pages(struct build *b, const struct catalog *cat)
 	if (S_page_done(b, "pricing", "pricing", ctx) != 0)
 		return -1;
 
+	if (renderer_has(&b->renderer, RENDER_HTML, "choose")) {
+		ctx = S_context(b, "choose", "choose", "Which provider?",
+				"Rank every host of a model for your own "
+				"monthly workload.");
+		json_object_set(ctx, "offers", json_object_get(view, "offers"));
+		json_object_set(ctx, "models", json_object_get(view, "models"));
+		json_object_set(ctx, "vendors",
+				json_object_get(view, "vendors"));
+		if (S_page_done(b, "choose", "choose", ctx) != 0)
+			return -1;
+	}
+
 	ctx = S_context(b, "changes", "changes", "Changes",
 			"Price and listing changes seen by the live probes.");
 	json_object_set(ctx, "changes", json_object_get(view, "changes"));
