@@ -560,6 +560,31 @@ static json_t *S_model(const struct model *m, json_t *all_offers,
 }
 
 /* ---- the stack map's geometry (SVG user units) ---- */
+#define MAP_LABEL_CHARS 24
+
+/* A box label: the name, or its first words with an ellipsis when it is
+ * longer than MAP_LABEL_CHARS characters (UTF-8 aware). Caller frees. */
+static char *S_map_label(const char *name)
+{
+	size_t chars = 0, cut = 0, last_space = 0;
+	for (size_t i = 0; name[i]; i++) {
+		if (((unsigned char)name[i] & 0xC0) == 0x80)
+			continue;
+		if (chars == MAP_LABEL_CHARS - 1)
+			cut = i;
+		if (name[i] == ' ' && chars < MAP_LABEL_CHARS)
+			last_space = i;
+		chars++;
+	}
+	if (chars <= MAP_LABEL_CHARS)
+		return xstrdup(name);
+	size_t end = last_space > MAP_LABEL_CHARS / 2 ? last_space : cut;
+	struct buf out = BUF_INIT;
+	buf_append(&out, name, end);
+	buf_puts(&out, "\xE2\x80\xA6"); /* … */
+	return buf_detach(&out, NULL);
+}
+
 #define MAP_WIDTH 1200
 #define MAP_LABEL_W 176
 #define MAP_HEADER_H 56
@@ -606,10 +631,11 @@ static json_t *S_map(const struct catalog *cat)
 				buf_printf(&href, "vendors/%s.html", v->id);
 				buf_printf(&title, "%s: %s", v->name,
 					   v->summary);
+				char *label = S_map_label(v->name);
 				json_array_append_new(
 					boxes,
 					json_pack("{s:s, s:s, s:s, s:i, s:i, s:i,"
-						  " s:i, s:i, s:i, s:s, s:I}",
+						  " s:i, s:i, s:i, s:s, s:I, s:s}",
 						  "id", v->id, "name", v->name,
 						  "href", buf_cstr(&href), "x",
 						  bx, "y", by, "width", box_w,
@@ -618,7 +644,9 @@ static json_t *S_map(const struct catalog *cat)
 						  by + MAP_BOX_H / 2 + 5,
 						  "title", buf_cstr(&title),
 						  "spectrum",
-						  (json_int_t)v->spectrum));
+						  (json_int_t)v->spectrum,
+						  "label", label));
+				free(label);
 				buf_release(&href);
 				buf_release(&title);
 			}

@@ -42,8 +42,8 @@
  *   cheapest (bool, within its model), has_price (bool)}
  * CHANGE = {date, vendor_id, vendor_name, model_id, kind, summary, old, new}
  * MAP = {width, height, bands: [{layer, name, y, height, label_y}],
- *        boxes: [{id, name, href, x, y, width, height, text_x, text_y,
- *                 title, spectrum}],
+ *        boxes: [{id, name, label, href, x, y, width, height, text_x,
+ *                 text_y, title, spectrum}],  label: name cut to fit
  *        axis: [{x, label}], columns: [{x, width}]}
  *
  * Ownership: view_build returns a new reference the caller decrefs. */
