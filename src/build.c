@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "build.h"
 #include "catalog.h"
+#include "choose.h"
 #include "exitcode.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -35,8 +37,7 @@ struct build {
 
 /* Reads the snapshot; a missing file is no live data. Returns 0, or -1
  * with err filled (the caller reports it and stops). */
-static int S_load_snapshot(const char *path, json_t **snapshot,
-			   struct buf *err)
+int build_load_snapshot(const char *path, json_t **snapshot, struct buf *err)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -175,14 +176,58 @@ static json_t *S_find(json_t *arr, const char *key, const char *id)
 	return NULL;
 }
 
+/* Appends chunk to out with exactly one blank line between chunks and no
+ * blank lines at either end, so Markdown stays lint-clean. */
+static void S_join_chunk(struct buf *out, const char *chunk)
+{
+	size_t len = strlen(chunk);
+	while (len && (*chunk == '\n' || *chunk == ' ')) {
+		chunk++;
+		len--;
+	}
+	while (len && (chunk[len - 1] == '\n' || chunk[len - 1] == ' '))
+		len--;
+	if (!len)
+		return;
+	if (out->len)
+		buf_puts(out, "\n\n");
+	buf_append(out, chunk, len);
+}
+
+/* Converts the Markdown collected so far and joins it to out. */
+static void S_flush_markdown(enum render_format format, struct buf *md,
+			     struct buf *out)
+{
+	char *text = format == RENDER_HTML
+			     ? markdown_to_html(buf_cstr(md))
+			     : markdown_to_safe_commonmark(buf_cstr(md));
+	S_join_chunk(out, text);
+	free(text);
+	buf_reset(md);
+}
+
+/* Skips a leading ATX heading of level 1: the page shows the primer's
+ * title itself. */
+static const char *S_skip_title(const char *body)
+{
+	const char *p = body;
+	while (*p == '\n')
+		p++;
+	if (p[0] == '#' && p[1] == ' ') {
+		const char *eol = strchr(p, '\n');
+		return eol ? eol + 1 : p + strlen(p);
+	}
+	return body;
+}
+
 /* Renders a primer's body: CommonMark, with lines of the form
  * "{{> NAME}}" or "{{> NAME ARG}}" replaced by the partial embed-NAME
  * (ARG names a model, which becomes the context's "model"). */
 static int S_primer_body(struct build *b, enum render_format format,
 			 const char *body, json_t *ctx, struct buf *out)
 {
-	struct buf md = BUF_INIT;
-	const char *line = body;
+	struct buf md = BUF_INIT, part = BUF_INIT;
+	const char *line = S_skip_title(body);
 	int rc = -1;
 	while (*line) {
 		const char *eol = strchr(line, '\n');
@@ -205,14 +250,8 @@ static int S_primer_body(struct build *b, enum render_format format,
 			buf_append(&md, line, len);
 			buf_putc(&md, '\n');
 		} else {
-			char *text = format == RENDER_HTML
-					     ? markdown_to_html(buf_cstr(&md))
-					     : markdown_to_safe_commonmark(
-						       buf_cstr(&md));
-			buf_puts(out, text);
-			free(text);
-			buf_reset(&md);
-			json_t *embed_ctx = json_deep_copy(ctx);
+			S_flush_markdown(format, &md, out);
+			json_t *embed_ctx = json_copy(ctx);
 			if (arg[0]) {
 				json_t *model = S_find(
 					json_object_get(b->view, "models"),
@@ -231,25 +270,24 @@ static int S_primer_body(struct build *b, enum render_format format,
 					json_object_get(b->view, "map"));
 			struct buf pname = BUF_INIT;
 			buf_printf(&pname, "embed-%s", name);
+			buf_reset(&part);
 			int r = renderer_render(&b->renderer, format,
 						buf_cstr(&pname), embed_ctx,
-						out, &b->err);
+						&part, &b->err);
 			buf_release(&pname);
 			json_decref(embed_ctx);
 			if (r != 0)
 				goto out;
-			buf_putc(out, '\n');
+			S_join_chunk(out, buf_cstr(&part));
 		}
 		line += len + (eol ? 1 : 0);
 	}
-	char *text = format == RENDER_HTML
-			     ? markdown_to_html(buf_cstr(&md))
-			     : markdown_to_safe_commonmark(buf_cstr(&md));
-	buf_puts(out, text);
-	free(text);
+	S_flush_markdown(format, &md, out);
+	buf_putc(out, '\n');
 	rc = 0;
 out:
 	buf_release(&md);
+	buf_release(&part);
 	return rc;
 }
 
@@ -387,6 +425,7 @@ static int S_pages(struct build *b, const struct catalog *cat)
 		json_object_set(ctx, "models", json_object_get(view, "models"));
 		json_object_set(ctx, "vendors",
 				json_object_get(view, "vendors"));
+		json_object_set_new(ctx, "choose", choose_page(view));
 		if (S_page_done(b, "choose", "choose", ctx) != 0)
 			return -1;
 	}
@@ -590,7 +629,7 @@ int build_run(const struct options *opt)
 		rc = EXIT_INVALID;
 		goto out;
 	}
-	if (S_load_snapshot(opt->snapshot, &snapshot, &b.err) != 0) {
+	if (build_load_snapshot(opt->snapshot, &snapshot, &b.err) != 0) {
 		fprintf(stderr, "%s\n", buf_cstr(&b.err));
 		rc = EXIT_INVALID;
 		goto out;

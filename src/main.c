@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "choose.h"
 #include "exitcode.h"
 #include "options.h"
 #include "version.h"
@@ -20,6 +21,8 @@ static const char S_usage[] =
 	"  diff OLD NEW      compare two snapshots\n"
 	"  schema NAME       print the JSON Schema of vendor, model, site or "
 	"primer\n"
+	"  choose --model ID rank every host of a model for a monthly "
+	"workload\n"
 	"\n"
 	"global options:\n"
 	"  --catalog DIR     catalog folder (default: catalog)\n"
@@ -76,6 +79,20 @@ static const struct option S_schema_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+static const struct option S_choose_opts[] = {
+	{"model", required_argument, NULL, 'm'},
+	{"input-tokens", required_argument, NULL, 'i'},
+	{"output-tokens", required_argument, NULL, 'u'},
+	{"cached-share", required_argument, NULL, 'c'},
+	{"require", required_argument, NULL, 'r'},
+	{"via", required_argument, NULL, 'w'},
+	{"layer", required_argument, NULL, 'l'},
+	{"max-monthly", required_argument, NULL, 'x'},
+	{"format", required_argument, NULL, 'F'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
 static const struct command S_commands[] = {
 	{"validate", validate_run,
 	 "usage: stackmap [global options] validate [--strict]\n"
@@ -102,6 +119,32 @@ static const struct command S_commands[] = {
 	 "usage: stackmap schema vendor|model|site|primer\n"
 	 "Prints the JSON Schema of one catalog file kind.\n",
 	 "h", S_schema_opts, 1},
+	{"choose", choose_run,
+	 "usage: stackmap [global options] choose --model ID [--input-tokens N]\n"
+	 "                [--output-tokens N] [--cached-share F]\n"
+	 "                [--require openai-compatible] [--via VENDOR]\n"
+	 "                [--layer LAYER] [--max-monthly USD]\n"
+	 "                [--format table|md|json]\n"
+	 "Ranks every offer of a model by its monthly cost for a workload:\n"
+	 "  --model ID          a model id, a model name or a vendor's remote "
+	 "id\n"
+	 "  --input-tokens N    input tokens a month (default 100M); the\n"
+	 "  --output-tokens N   suffixes k, M and B mean thousand, million,\n"
+	 "                      billion: 100k, 50M, 2.5B (default 20M out)\n"
+	 "  --cached-share F    the share of input billed at the cached price,\n"
+	 "                      0 to 1 (default 0)\n"
+	 "  --require openai-compatible   only OpenAI-compatible APIs\n"
+	 "  --via VENDOR        only offers sold through VENDOR: its own and\n"
+	 "                      those of vendors that list it under via\n"
+	 "  --layer LAYER       only vendors of that layer\n"
+	 "  --max-monthly USD   only offers costing at most USD a month\n"
+	 "  --format F          table (default), md or json\n"
+	 "Monthly cost = in x (1 - share) / 1e6 x input + in x share / 1e6 x\n"
+	 "cached input (or input) + out / 1e6 x output. Ties are broken by\n"
+	 "vendor id, then remote id. Prices older than 180 days before the\n"
+	 "catalog's newest date, or stale live ones, are flagged; offers\n"
+	 "without a price are listed after the ranking.\n",
+	 "h", S_choose_opts, 0},
 };
 
 static const struct option S_global_opts[] = {
@@ -120,6 +163,22 @@ static int S_usage_error(const char *msg, const char *usage)
 {
 	fprintf(stderr, "stackmap: %s\n%s", msg, usage);
 	return EXIT_USAGE;
+}
+
+/* Parses a number of a choose option with parse; a usage error names
+ * the option and why the value is wrong. */
+static int S_choose_number(int (*parse)(const char *, double *,
+					const char **),
+			   const char *text, double *value, const char *name,
+			   const char *hint, const char *usage)
+{
+	const char *why = "";
+	char msg[256];
+	if (parse(text, value, &why) == 0)
+		return EXIT_OK;
+	snprintf(msg, sizeof(msg), "%s '%.40s' %s; %s", name, text, why,
+		 hint);
+	return S_usage_error(msg, usage);
 }
 
 static int S_parse_command(const struct command *cmd, int argc, char **argv,
@@ -165,6 +224,56 @@ static int S_parse_command(const struct command *cmd, int argc, char **argv,
 					cmd->usage);
 			opt->format = optarg;
 			break;
+		case 'm':
+			opt->model = optarg;
+			break;
+		case 'i':
+		case 'u':
+			if (S_choose_number(choose_parse_tokens, optarg,
+					    c == 'i' ? &opt->input_tokens
+						     : &opt->output_tokens,
+					    c == 'i' ? "--input-tokens"
+						     : "--output-tokens",
+					    "give a count such as 100k, 50M "
+					    "or 2.5B",
+					    cmd->usage) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		case 'c':
+			if (S_choose_number(choose_parse_share, optarg,
+					    &opt->cached_share, "--cached-share",
+					    "give a share from 0 to 1",
+					    cmd->usage) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		case 'x':
+			if (S_choose_number(choose_parse_usd, optarg,
+					    &opt->max_monthly, "--max-monthly",
+					    "give US dollars such as 250",
+					    cmd->usage) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		case 'r':
+			if (choose_parse_require(optarg,
+						 &opt->require_compatible) != 0)
+				return S_usage_error(
+					"--require takes openai-compatible",
+					cmd->usage);
+			break;
+		case 'w':
+			opt->via = optarg;
+			break;
+		case 'l':
+			opt->layer = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "table") && strcmp(optarg, "md") &&
+			    strcmp(optarg, "json"))
+				return S_usage_error(
+					"--format takes table, md or json",
+					cmd->usage);
+			opt->choose_format = optarg;
+			break;
 		default:
 			fputs(cmd->usage, stderr);
 			return EXIT_USAGE;
@@ -193,6 +302,9 @@ int main(int argc, char **argv)
 		.jobs = 8,
 		.timeout = 30,
 		.format = "md",
+		.input_tokens = 100e6,
+		.output_tokens = 20e6,
+		.max_monthly = -1,
 	};
 	char *snapshot_default = NULL;
 	int c, rc;

@@ -25,6 +25,16 @@ struct options {
 	const char *format; /* md, json */
 	/* schema */
 	const char *schema_name;
+	/* choose */
+	const char *model;         /* --model: an id, a name or a remote id */
+	double input_tokens;       /* --input-tokens, a month */
+	double output_tokens;      /* --output-tokens, a month */
+	double cached_share;       /* --cached-share, 0..1 */
+	bool require_compatible;   /* --require openai-compatible */
+	const char *via;           /* --via VENDOR, NULL for any */
+	const char *layer;         /* --layer LAYER, NULL for any */
+	double max_monthly;        /* --max-monthly USD; negative: no limit */
+	const char *choose_format; /* --format: table (NULL), md, json */
 };
 
 /* Each command returns an enum exit_code value. */
@@ -33,5 +43,6 @@ int build_run(const struct options *opt);
 int probe_run(const struct options *opt);
 int diff_run(const struct options *opt);
 int schema_run(const struct options *opt);
+int choose_run(const struct options *opt);
 
 #endif

@@ -127,12 +127,28 @@ static json_t *S_usd_label(long v)
 	return json_string(out);
 }
 
+/* A name made safe to place raw inside a quoted Mermaid label in a code
+ * fence: characters with a meaning to Mermaid or Markdown become spaces.
+ * Caller frees. */
+static char *S_mermaid_label(const char *name)
+{
+	char *out = xstrdup(name);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || strchr("\"`<>#;|\\{}[]&", *p))
+			*p = ' ';
+	return out;
+}
+
 static json_t *S_vendor_ref(const struct vendor *v)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "id", v->id,
-			 "name", v->name, "summary", v->summary, "spectrum",
-			 (json_int_t)v->spectrum, "layer", v->layer,
-			 "layer_name", S_layer_name(v->layer));
+	char *label = S_mermaid_label(v->name);
+	json_t *ref = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id",
+				v->id, "name", v->name, "summary", v->summary,
+				"spectrum", (json_int_t)v->spectrum, "layer",
+				v->layer, "layer_name",
+				S_layer_name(v->layer), "mermaid_label", label);
+	free(label);
+	return ref;
 }
 
 /* The live entry for a vendor in the snapshot, or NULL. Borrowed. */

@@ -21,7 +21,8 @@
  *   "counts":  {vendors, models, offers, priced_offers, primers},
  *   "map":     MAP
  * }
- * VENDOR_REF = {id, name, summary, spectrum, layer, layer_name}
+ * VENDOR_REF = {id, name, summary, spectrum, layer, layer_name,
+ *               mermaid_label (name safe to use raw in a Mermaid label)}
  * VENDOR = VENDOR_REF + {homepage, description_html, description_markdown,
  *   spectrum_label, strengths: [{id, label}], docs, pricing_url,
  *   api: {style, base_url, key_env, openai_compatible} | null,

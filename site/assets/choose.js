@@ -1,0 +1,339 @@
+/* stackmap: the choose page. Ranks every host of the chosen model for the
+ * workload typed in, from the data-* attributes of #choose-offers, with the
+ * same formula, order and rounding as `stackmap choose` (src/choose.c):
+ *
+ *   monthly = in × (1 − share) / 1e6 × input
+ *           + in × share / 1e6 × (cached input, else input)
+ *           + out / 1e6 × output
+ *
+ * ranked by monthly cost, then vendor id, then remote id, and rounded to
+ * cents half up only when shown. Without this script the page shows three
+ * preset workloads ranked at build time. */
+(function () {
+  'use strict';
+
+  var tools = document.getElementById('choose-tools');
+  var live = document.getElementById('choose-live');
+  var list = document.getElementById('choose-offers');
+  if (!tools || !live || !list) return;
+
+  var MAX_TOKENS = 1e15;      // CHOOSE_MAX_TOKENS
+  var PRINT_LIMIT_USD = 1e13; // S_PRINT_LIMIT_USD
+  var root = tools.getAttribute('data-root') || '';
+
+  /* ---------- numbers, as choose.c parses and prints them ---------- */
+
+  function num(value) {
+    if (value === undefined || value === null || value === '') return NaN;
+    var n = Number(value);
+    return isFinite(n) ? n : NaN;
+  }
+
+  var DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  var SCALE = { k: 1e3, m: 1e6, b: 1e9 };
+
+  // A plain decimal with an optional k/M/B suffix when scaled; NaN if bad.
+  function parseNumber(text, scaled) {
+    var s = String(text).trim();
+    var scale = 1;
+    var last = s.slice(-1).toLowerCase();
+    if (scaled && s.length > 1 && SCALE[last]) {
+      scale = SCALE[last];
+      s = s.slice(0, -1);
+    }
+    if (!DECIMAL.test(s)) return NaN;
+    var v = Number(s);
+    return isFinite(v) ? v * scale : NaN;
+  }
+
+  function parseTokens(text) {
+    var v = Math.round(parseNumber(text, true));
+    return v <= MAX_TOKENS ? v : NaN;
+  }
+
+  function parseShare(text) {
+    var v = parseNumber(text, false);
+    return v <= 1 ? v : NaN;
+  }
+
+  function grouped(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+
+  function monthlyCost(tin, tout, share, input, output, cached) {
+    var full = tin * (1 - share) / 1e6;
+    var cachedTokens = tin * share / 1e6;
+    var out = tout / 1e6;
+    var cachedPrice = isNaN(cached) ? input : cached;
+    var cost = 0;
+    if (full > 0) cost += full * input;
+    if (cachedTokens > 0) cost += cachedTokens * cachedPrice;
+    if (out > 0) cost += out * output;
+    return cost;
+  }
+
+  function formatUsd(usd) {
+    if (isNaN(usd)) return '';
+    if (!(usd < PRINT_LIMIT_USD)) return 'over $10,000,000,000,000';
+    var cents = Math.floor(usd * 100 + 0.5);
+    var rest = cents % 100;
+    return '$' + grouped((cents - rest) / 100) + '.' + (rest < 10 ? '0' : '') + rest;
+  }
+
+  function ageLabel(days) {
+    if (isNaN(days)) return 'date unknown';
+    return days + (days === 1 ? ' day old' : ' days old');
+  }
+
+  /* ---------- the data ---------- */
+
+  var offers = Array.prototype.map.call(list.querySelectorAll('li'), function (li) {
+    function a(name) { return li.getAttribute('data-' + name) || ''; }
+    return {
+      model: a('model'), modelName: a('model-name'), vendor: a('vendor'),
+      vendorName: a('vendor-name'), remote: a('remote'), layer: a('layer'),
+      layerName: a('layer-name'), input: num(a('input')), output: num(a('output')),
+      cached: num(a('cached')), inputLabel: a('input-label'),
+      outputLabel: a('output-label'), cachedLabel: a('cached-label'),
+      hasPrice: a('has-price') === 'true', origin: a('origin'),
+      priceDate: a('price-date'), age: num(a('age')), stale: a('stale') === 'true',
+      old: a('old') === 'true', compatible: a('compatible') === 'true',
+      context: num(a('context')), contextLabel: a('context-label'),
+      strengths: a('strengths'), router: a('router') === 'true',
+      frontier: a('frontier') === 'true'
+    };
+  });
+
+  function compareRows(a, b) {
+    if (!isNaN(a.monthly) && !isNaN(b.monthly) && a.monthly !== b.monthly)
+      return a.monthly < b.monthly ? -1 : 1;
+    if (a.offer.vendor !== b.offer.vendor) return a.offer.vendor < b.offer.vendor ? -1 : 1;
+    if (a.offer.remote !== b.offer.remote) return a.offer.remote < b.offer.remote ? -1 : 1;
+    return 0;
+  }
+
+  function costed(o, w) {
+    return { offer: o, monthly: monthlyCost(w.input, w.output, w.share, o.input, o.output, o.cached) };
+  }
+
+  // The ranking of modelId for workload w and requirements req, as
+  // choose_rank computes it.
+  function rank(modelId, minContext, w, req) {
+    var ranking = [], noPrice = [], meeting = {}, hosts = [], routers = [], frontier = [];
+    offers.forEach(function (o) {
+      if (o.model !== modelId) return;
+      if (o.router) {
+        if (routers.indexOf(o.vendorName) < 0) routers.push(o.vendorName);
+      } else if (hosts.indexOf(o.vendor) < 0) {
+        hosts.push(o.vendor);
+      }
+      if ((req.compatible && !o.compatible) || (req.layer && o.layer !== req.layer)) return;
+      var row = costed(o, w);
+      if (isNaN(row.monthly) || !o.hasPrice) noPrice.push(row);
+      else ranking.push(row);
+      meeting[o.vendor] = true;
+    });
+    offers.forEach(function (o) {
+      if (!o.frontier || !o.hasPrice) return;
+      if (!isNaN(minContext) && !(o.context >= minContext)) return;
+      var row = costed(o, w);
+      if (!isNaN(row.monthly)) frontier.push(row);
+    });
+    ranking.sort(compareRows);
+    noPrice.sort(compareRows);
+    frontier.sort(compareRows);
+    return {
+      ranking: ranking, noPrice: noPrice, hosts: hosts.length,
+      hostsMeeting: hosts.filter(function (v) { return meeting[v]; }).length,
+      routers: routers, frontier: frontier
+    };
+  }
+
+  /* ---------- the page ---------- */
+
+  var modelSel = document.getElementById('choose-model');
+  var inputEl = document.getElementById('choose-input');
+  var outputEl = document.getElementById('choose-output');
+  var cachedEl = document.getElementById('choose-cached');
+  var compatBox = document.getElementById('choose-compatible');
+  var layerSel = document.getElementById('choose-layer');
+  var inputHint = document.getElementById('choose-input-hint');
+  var outputHint = document.getElementById('choose-output-hint');
+  var cachedHint = document.getElementById('choose-cached-hint');
+  var summary = document.getElementById('choose-summary');
+  var tbody = document.querySelector('#choose-ranking tbody');
+  var noPriceBox = document.getElementById('choose-no-price');
+  var resilienceEl = document.getElementById('choose-resilience');
+  var frontierBox = document.getElementById('choose-frontier');
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function vendorLink(o) {
+    var a = el('a', '', o.vendorName);
+    a.href = root + 'vendors/' + o.vendor + '.html';
+    return a;
+  }
+
+  function unknownCell(td) {
+    var na = el('span', 'na', '—');
+    na.setAttribute('aria-hidden', 'true');
+    td.appendChild(na);
+    td.appendChild(el('span', 'vh', 'unknown'));
+  }
+
+  function priceCell(price, label) {
+    var td = el('td', 'num');
+    if (isNaN(price)) unknownCell(td);
+    else td.textContent = '$' + label;
+    return td;
+  }
+
+  function rankingRow(row, i) {
+    var o = row.offer;
+    var tr = el('tr');
+    tr.setAttribute('data-vendor', o.vendor);
+    tr.setAttribute('data-remote', o.remote);
+    tr.setAttribute('data-monthly', String(row.monthly));
+    tr.appendChild(el('td', 'num', String(i + 1)));
+    var th = el('th');
+    th.scope = 'row';
+    th.appendChild(vendorLink(o));
+    var rid = el('span', 'remote-id');
+    rid.appendChild(el('span', 'vh', 'Remote ID: '));
+    rid.appendChild(el('code', '', o.remote));
+    th.appendChild(rid);
+    tr.appendChild(th);
+    tr.appendChild(el('td', '', o.layerName));
+    tr.appendChild(el('td', 'num monthly-cost', formatUsd(row.monthly)));
+    tr.appendChild(priceCell(o.input, o.inputLabel));
+    tr.appendChild(priceCell(o.output, o.outputLabel));
+    tr.appendChild(priceCell(o.cached, o.cachedLabel));
+    var age = el('td');
+    age.appendChild(el('span', 'tag tag-' + o.origin, o.origin));
+    if (o.priceDate) {
+      age.appendChild(document.createTextNode(' '));
+      var time = el('time', '', ageLabel(o.age));
+      time.setAttribute('datetime', o.priceDate);
+      age.appendChild(time);
+    }
+    if (o.stale || o.old) {
+      age.appendChild(document.createTextNode(' '));
+      age.appendChild(el('span', 'tag tag-stale', o.stale ? 'stale' : 'old'));
+    }
+    tr.appendChild(age);
+    var compat = el('td');
+    compat.appendChild(o.compatible ? el('span', 'yes', 'Yes') : el('span', 'no', 'No'));
+    tr.appendChild(compat);
+    var ctx = el('td', 'num');
+    if (isNaN(o.context)) unknownCell(ctx);
+    else ctx.textContent = o.contextLabel;
+    tr.appendChild(ctx);
+    tr.appendChild(el('td', '', o.strengths));
+    return tr;
+  }
+
+  function frontierPart(p, row, lead) {
+    p.appendChild(document.createTextNode(lead));
+    p.appendChild(el('strong', '', formatUsd(row.monthly)));
+    p.appendChild(document.createTextNode(' (' + row.offer.modelName + ' on '));
+    p.appendChild(vendorLink(row.offer));
+    p.appendChild(document.createTextNode(')'));
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function setHint(input, hint, value, ok, text) {
+    input.setAttribute('aria-invalid', ok ? 'false' : 'true');
+    if (hint) hint.textContent = text;
+    return ok ? value : NaN;
+  }
+
+  function update() {
+    var tin = parseTokens(inputEl.value);
+    var tout = parseTokens(outputEl.value);
+    var share = parseShare(cachedEl.value);
+    setHint(inputEl, inputHint, tin, !isNaN(tin),
+      isNaN(tin) ? 'Enter a token count such as 100k, 50M or 2.5B' : grouped(tin) + ' tokens');
+    setHint(outputEl, outputHint, tout, !isNaN(tout),
+      isNaN(tout) ? 'Enter a token count such as 100k, 50M or 2.5B' : grouped(tout) + ' tokens');
+    setHint(cachedEl, cachedHint, share, !isNaN(share),
+      isNaN(share) ? 'Enter a share from 0 to 1' : Math.round(share * 1e4) / 100 + '% of input billed at the cached price');
+    clear(tbody);
+    clear(noPriceBox);
+    clear(frontierBox);
+    resilienceEl.textContent = '';
+    if (isNaN(tin) || isNaN(tout) || isNaN(share)) {
+      summary.textContent = 'Enter a valid workload to see the ranking.';
+      return;
+    }
+    var option = modelSel.options[modelSel.selectedIndex];
+    if (!option) return;
+    var modelName = option.textContent;
+    var minContext = num(option.getAttribute('data-context'));
+    var req = { compatible: compatBox.checked, layer: layerSel.value };
+    var r = rank(option.value, minContext, { input: tin, output: tout, share: share }, req);
+
+    summary.textContent = modelName + ': ' + r.ranking.length +
+      (r.ranking.length === 1 ? ' offer' : ' offers') + ' ranked for ' + grouped(tin) +
+      ' input and ' + grouped(tout) + ' output tokens a month' +
+      (share > 0 ? ', ' + Math.round(share * 1e4) / 100 + '% of input cached' : '') + '.';
+    r.ranking.forEach(function (row, i) { tbody.appendChild(rankingRow(row, i)); });
+
+    if (r.noPrice.length) {
+      noPriceBox.appendChild(el('p', '', 'No published price:'));
+      var ul = el('ul', 'choose-no-price');
+      r.noPrice.forEach(function (row) {
+        var li = el('li');
+        li.setAttribute('data-vendor', row.offer.vendor);
+        li.setAttribute('data-remote', row.offer.remote);
+        li.appendChild(vendorLink(row.offer));
+        li.appendChild(document.createTextNode(' '));
+        li.appendChild(el('code', '', row.offer.remote));
+        ul.appendChild(li);
+      });
+      noPriceBox.appendChild(ul);
+    }
+
+    resilienceEl.setAttribute('data-hosts', String(r.hosts));
+    resilienceEl.setAttribute('data-hosts-meeting', String(r.hostsMeeting));
+    resilienceEl.appendChild(el('strong', '', 'Resilience:'));
+    resilienceEl.appendChild(document.createTextNode(' ' + r.hosts +
+      (r.hosts === 1 ? ' independent host serves ' : ' independent hosts serve ') + modelName +
+      ', ' + r.hostsMeeting + ' of them meeting your requirements: that is what you can fail over to.' +
+      (r.routers.length ? ' Also sold through ' + r.routers.join(', ') + ', a router to other hosts, not counted.' : '')));
+
+    var p = el('p', 'choose-frontier');
+    p.appendChild(el('strong', '', 'Frontier-lab comparison:'));
+    if (r.frontier.length) {
+      var cheap = r.frontier[0], dear = r.frontier[r.frontier.length - 1];
+      p.setAttribute('data-cheapest', formatUsd(cheap.monthly));
+      p.setAttribute('data-most-expensive', formatUsd(dear.monthly));
+      frontierPart(p, cheap, ' the same tokens on a closed model through its own lab\'s API' +
+        (isNaN(minContext) ? '' : ', with a context of at least ' + grouped(minContext) + ' tokens') +
+        ', cost from ');
+      frontierPart(p, dear, ' to ');
+      p.appendChild(document.createTextNode(' a month.'));
+    } else {
+      p.appendChild(document.createTextNode(' no closed model on its own lab\'s API in the catalog has a price and a large enough context.'));
+    }
+    frontierBox.appendChild(p);
+  }
+
+  tools.hidden = false;
+  live.hidden = false;
+  [modelSel, compatBox, layerSel].forEach(function (e) {
+    e.addEventListener('change', update);
+  });
+  [inputEl, outputEl, cachedEl].forEach(function (e) {
+    e.addEventListener('input', update);
+    e.addEventListener('change', update);
+  });
+  update();
+}());

@@ -1,0 +1,128 @@
+/* choose: which provider should serve a model, for one monthly workload.
+ * `stackmap choose` and the site's choose page both rank from the view
+ * document (view.h), through the same functions here, so they agree.
+ *
+ * Monthly cost, in USD, for I input and O output tokens a month of which a
+ * share S of the input is billed at the cached price:
+ *   I × (1 − S) / 1e6 × input
+ *   + I × S / 1e6 × (cached_input if the offer has one, else input)
+ *   + O / 1e6 × output
+ * (a term whose token count is zero is left out, so a missing price that
+ * the workload does not need does not matter). Offers are ranked by that
+ * cost, unrounded, then by vendor id, then by remote id (bytewise); costs
+ * are rounded to cents, half up, only when printed.
+ *
+ * A price is old when it is more than VALIDATE_STALE_DAYS days older than
+ * the catalog's newest data date (view.site.data_date, never the clock),
+ * and flagged as such, as is a live price whose last probe failed (stale).
+ *
+ * Return convention: 0 on success, -1 on failure. Ownership: every json_t *
+ * returned is a new reference the caller decrefs; strings in it are copies.
+ * The view passed in is only read. */
+#ifndef STACKMAP_CHOOSE_H
+#define STACKMAP_CHOOSE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "buf.h"
+
+/* The largest token count accepted: a quadrillion tokens a month. */
+#define CHOOSE_MAX_TOKENS 1e15
+/* The largest --max-monthly accepted, in USD. */
+#define CHOOSE_MAX_USD 1e12
+
+struct choose_query {
+	const char *model_id;	 /* an id in view.models */
+	double input_tokens;	 /* per month, whole tokens */
+	double output_tokens;	 /* per month, whole tokens */
+	double cached_share;	 /* 0..1 */
+	bool require_compatible; /* only OpenAI-compatible APIs */
+	const char *via;	 /* vendor id: only offers sold through it */
+	const char *layer;	 /* layer id: only vendors in that layer */
+	double max_monthly;	 /* USD; negative means no limit */
+};
+
+/* Parses a token count: digits with an optional fraction and exponent and
+ * an optional suffix k, M or B (any case; thousand, million, billion):
+ * "50M", "2.5B", "100k", "1e6". Rounds to whole tokens. On failure returns
+ * -1 and sets *why to a static phrase for the error message. */
+int choose_parse_tokens(const char *text, double *tokens, const char **why);
+/* Parses the cached share: a number from 0 to 1. */
+int choose_parse_share(const char *text, double *share, const char **why);
+/* Parses an amount of US dollars ("250", "1500.50"), at most
+ * CHOOSE_MAX_USD. */
+int choose_parse_usd(const char *text, double *usd, const char **why);
+
+/* Parses --require: a comma-separated list of requirements, of which
+ * there is one so far, "openai-compatible". */
+int choose_parse_require(const char *text, bool *openai_compatible);
+
+/* The monthly cost of a workload at the given prices (USD per 1M tokens,
+ * NAN when unknown). NAN when the workload needs a price that is unknown. */
+double choose_monthly_cost(double input_tokens, double output_tokens,
+			   double cached_share, double input, double output,
+			   double cached_input);
+/* usd rounded to whole cents, half up: floor(usd × 100 + 0.5). */
+long long choose_cents(double usd);
+/* "$1,234.56": usd rounded to cents. Writes at most 32 bytes. */
+char *choose_format_usd(double usd, char out[32]);
+/* "0 days old", "1 day old", "12 days old"; "date unknown" when days < 0. */
+char *choose_age_label(long days, char out[32]);
+
+/* Finds the model that query names: a model id, a model name (ignoring
+ * case) or a vendor's remote id (exact first, then ignoring case). Returns
+ * the id, borrowed from the view, or NULL with a message in err: an
+ * ambiguous remote id lists its models; an unknown name lists the closest
+ * model ids ("did you mean …?"). */
+const char *choose_find_model(json_t *view, const char *query, struct buf *err);
+/* Fills out with up to max model ids close to query (edit distance, then
+ * substring), closest first; returns how many. Borrowed from the view. */
+size_t choose_suggest(json_t *view, const char *query, const char **out,
+		      size_t max);
+
+/* Ranks the offers of q->model_id for q's workload. The result:
+ *   {model: {id, name, context, context_label, open_weights, lab_id,
+ *            lab_name},
+ *    workload: {input_tokens, output_tokens, cached_share, input_label,
+ *               output_label, cached_label},
+ *    requirements: {openai_compatible, via, layer, max_monthly,
+ *                   summary},
+ *    data_date, old_after_days,
+ *    ranking: [ROW] cheapest first, no_price: [ROW], excluded (offers that
+ *    fail a requirement), over_budget (priced above max_monthly),
+ *    resilience: {hosts, hosts_meeting, host_names, host_list: "A, B",
+ *                 routers: [{id, name}],
+ *                 router_names: "A, B" | null},
+ *    frontier: {cheapest: ROW | null, most_expensive: ROW | null,
+ *               candidates, min_context, min_context_label}}
+ * ROW = {rank, vendor_id, vendor_name, layer, layer_name, model_id,
+ *   model_name, remote_id, monthly (number | null), monthly_label, input,
+ *   output, cached_input, input_num, output_num, cached_input_num,
+ *   has_price, origin, price_date, age_days, age_label, stale, old,
+ *   openai_compatible, context, context_label, strengths (labels joined
+ *   by ", "), router, note}
+ * Independent hosts are the distinct vendors offering the model, except
+ * routers: vendors that another non-lab vendor names under via (its models
+ * are sold through them, as with OpenRouter). The frontier comparison is
+ * every priced offer of a closed model on its own lab's API whose context
+ * is at least the model's, costed for the same workload; requirements do
+ * not apply to it. Returns NULL when the model is not in the view. */
+json_t *choose_rank(json_t *view, const struct choose_query *q);
+
+/* A ranking as an aligned text table with the notes beneath it. */
+void choose_print_table(json_t *result, struct buf *out);
+/* A ranking as Markdown (GitHub tables). */
+void choose_print_markdown(json_t *result, struct buf *out);
+
+/* The "choose" key of the choose page's context:
+ *   {default_model: {id, name}, models: [{id, name, context, selected,
+ *    host_count}] (models with offers), offers: [ROW of every offer, with
+ *    frontier (bool), monthly unset], presets: [{id, name, description,
+ *    input_tokens, output_tokens, cached_share, input_short, output_short,
+ *    result: RESULT + {has_no_price}}], old_after_days}
+ * The default model is llama-3.3-70b when present, else the model with the
+ * most hosts (ties: smallest id). */
+json_t *choose_page(json_t *view);
+
+#endif
