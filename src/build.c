@@ -574,6 +574,78 @@ static int S_sitemap(struct build *b)
 	return rc;
 }
 
+/* Appends base joined with path (one '/' between them). */
+static void S_abs_url(struct buf *out, const char *base, const char *path)
+{
+	S_xml(out, base);
+	if (base[strlen(base) - 1] != '/')
+		buf_putc(out, '/');
+	S_xml(out, path);
+}
+
+/* site/feed.xml: an Atom feed of the changes, newest first, with entry
+ * ids and times taken from the data so that it is stable across builds. */
+static int S_feed(struct build *b)
+{
+	json_t *site = json_object_get(b->view, "site");
+	const char *base = json_string_value(json_object_get(site, "base_url"));
+	const char *date = json_string_value(json_object_get(site, "data_date"));
+	struct buf xml = BUF_INIT;
+	buf_puts(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		       "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+		       "  <title>");
+	S_xml(&xml, json_string_value(json_object_get(site, "title")));
+	buf_puts(&xml, ": price and listing changes</title>\n  <id>");
+	S_abs_url(&xml, base, "feed.xml");
+	buf_puts(&xml, "</id>\n  <link rel=\"self\" href=\"");
+	S_abs_url(&xml, base, "feed.xml");
+	buf_puts(&xml, "\"/>\n  <link rel=\"alternate\" type=\"text/html\" "
+		       "href=\"");
+	S_abs_url(&xml, base, "changes.html");
+	buf_printf(&xml, "\"/>\n  <updated>%sT00:00:00Z</updated>\n"
+			 "  <author><name>stackmap</name></author>\n",
+		   date && date[0] ? date : "1970-01-01");
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(b->view, "changes"), i, c)
+	{
+		const char *day = json_string_value(json_object_get(c, "date"));
+		const char *vendor =
+			json_string_value(json_object_get(c, "vendor_id"));
+		const char *model =
+			json_string_value(json_object_get(c, "model_id"));
+		const char *kind = json_string_value(json_object_get(c, "kind"));
+		const char *summary =
+			json_string_value(json_object_get(c, "summary"));
+		if (!day || !vendor || !model || !kind)
+			continue;
+		buf_puts(&xml, "  <entry>\n    <id>");
+		S_abs_url(&xml, base, "changes.html");
+		buf_puts(&xml, "#");
+		S_xml(&xml, day);
+		buf_puts(&xml, "/");
+		S_xml(&xml, vendor);
+		buf_puts(&xml, "/");
+		S_xml(&xml, kind);
+		buf_puts(&xml, "/");
+		S_xml(&xml, model);
+		buf_puts(&xml, "</id>\n    <title>");
+		S_xml(&xml, summary ? summary : kind);
+		buf_printf(&xml, "</title>\n    <updated>%sT00:00:00Z</updated>\n"
+				 "    <link href=\"",
+			   day);
+		struct buf path = BUF_INIT;
+		buf_printf(&path, "vendors/%s.html", vendor);
+		S_abs_url(&xml, base, buf_cstr(&path));
+		buf_release(&path);
+		buf_puts(&xml, "\"/>\n  </entry>\n");
+	}
+	buf_puts(&xml, "</feed>\n");
+	int rc = S_emit(b, "feed.xml", xml.data, xml.len);
+	buf_release(&xml);
+	return rc;
+}
+
 /* Copies every file in TEMPLATES/assets to OUT/assets, byte for byte. */
 static int S_assets(struct build *b)
 {
@@ -642,7 +714,7 @@ int build_run(const struct options *opt)
 		goto out_render;
 	}
 	if (S_pages(&b, &cat) != 0 || S_svg(&b) != 0 || S_exports(&b) != 0 ||
-	    S_sitemap(&b) != 0 || S_assets(&b) != 0) {
+	    S_sitemap(&b) != 0 || S_feed(&b) != 0 || S_assets(&b) != 0) {
 		fprintf(stderr, "%s\nstackmap: build failed; %s was left as "
 				"it was\n",
 			buf_cstr(&b.err), opt->out_dir);

@@ -688,16 +688,19 @@ json_t *choose_rank(json_t *view, const struct choose_query *q)
 		}
 		json_t *row = S_row(&r, o, q);
 		double cost = S_num(row, "monthly");
-		if (isnan(cost) ||
-		    !json_is_true(json_object_get(o, "has_price")))
+		bool priced = !isnan(cost) &&
+			      json_is_true(json_object_get(o, "has_price"));
+		/* The limit is compared in cents, as the costs are shown. */
+		bool over_limit =
+		    priced && q->max_monthly >= 0 &&
+		    choose_cents(cost) > choose_cents(q->max_monthly);
+		if (!priced)
 			json_array_append(no_price, row);
-		else if (q->max_monthly >= 0 &&
-			 choose_cents(cost) > choose_cents(q->max_monthly))
+		else if (over_limit)
 			over++;
 		else
 			json_array_append(ranking, row);
-		if (!(q->max_monthly >= 0 && !isnan(cost) &&
-		      choose_cents(cost) > choose_cents(q->max_monthly)))
+		if (!over_limit)
 			json_array_append(meeting, row);
 		json_decref(row);
 	}

@@ -16,6 +16,9 @@
  * the catalog's newest data date (view.site.data_date, never the clock),
  * and flagged as such, as is a live price whose last probe failed (stale).
  *
+ * choose.c ranks; choose_cli.c prints (and runs `stackmap choose`, declared
+ * with the other commands in options.h).
+ *
  * Return convention: 0 on success, -1 on failure. Ownership: every json_t *
  * returned is a new reference the caller decrefs; strings in it are copies.
  * The view passed in is only read. */
@@ -76,12 +79,14 @@ char *choose_age_label(long days, char out[32]);
  * ambiguous remote id lists its models; an unknown name lists the closest
  * model ids ("did you mean …?"). */
 const char *choose_find_model(json_t *view, const char *query, struct buf *err);
-/* Fills out with up to max model ids close to query (edit distance, then
- * substring), closest first; returns how many. Borrowed from the view. */
+/* Fills out with up to max model ids close to query (ignoring case):
+ * within a few edits of it, or containing it in the id or the name; by
+ * edit distance, then id. Returns how many. Borrowed from the view. */
 size_t choose_suggest(json_t *view, const char *query, const char **out,
 		      size_t max);
 
-/* Ranks the offers of q->model_id for q's workload. The result:
+/* Ranks the offers of q->model_id for q's workload. Returns RESULT (also
+ * what `stackmap choose --format json` prints):
  *   {model: {id, name, context, context_label, open_weights, lab_id,
  *            lab_name},
  *    workload: {input_tokens, output_tokens, cached_share, input_label,
@@ -91,7 +96,9 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
  *    data_date, old_after_days,
  *    ranking: [ROW] cheapest first, no_price: [ROW], excluded (offers that
  *    fail a requirement), over_budget (priced above max_monthly),
- *    resilience: {hosts, hosts_meeting, host_names, host_list: "A, B",
+ *    resilience: {hosts, hosts_meeting (of them, with an offer that meets
+ *                 the requirements and the limit), host_names,
+ *                 host_list: "A, B",
  *                 routers: [{id, name}],
  *                 router_names: "A, B" | null},
  *    frontier: {cheapest: ROW | null, most_expensive: ROW | null,
@@ -118,7 +125,7 @@ void choose_print_markdown(json_t *result, struct buf *out);
 /* The "choose" key of the choose page's context:
  *   {default_model: {id, name}, models: [{id, name, context, selected,
  *    host_count}] (models with offers), offers: [ROW of every offer, with
- *    frontier (bool), monthly unset], presets: [{id, name, description,
+ *    frontier (bool), monthly null], presets: [{id, name, description,
  *    input_tokens, output_tokens, cached_share, input_short, output_short,
  *    result: RESULT + {has_no_price}}], old_after_days}
  * The default model is llama-3.3-70b when present, else the model with the

@@ -128,9 +128,9 @@ static const struct command S_commands[] = {
 	 "Ranks every offer of a model by its monthly cost for a workload:\n"
 	 "  --model ID          a model id, a model name or a vendor's remote "
 	 "id\n"
-	 "  --input-tokens N    input tokens a month (default 100M); the\n"
-	 "  --output-tokens N   suffixes k, M and B mean thousand, million,\n"
-	 "                      billion: 100k, 50M, 2.5B (default 20M out)\n"
+	 "  --input-tokens N    input tokens a month (default 100M)\n"
+	 "  --output-tokens N   output tokens a month (default 20M); counts\n"
+	 "                      take the suffixes k, M and B: 100k, 50M, 2.5B\n"
 	 "  --cached-share F    the share of input billed at the cached price,\n"
 	 "                      0 to 1 (default 0)\n"
 	 "  --require openai-compatible   only OpenAI-compatible APIs\n"
@@ -139,11 +139,15 @@ static const struct command S_commands[] = {
 	 "  --layer LAYER       only vendors of that layer\n"
 	 "  --max-monthly USD   only offers costing at most USD a month\n"
 	 "  --format F          table (default), md or json\n"
-	 "Monthly cost = in x (1 - share) / 1e6 x input + in x share / 1e6 x\n"
-	 "cached input (or input) + out / 1e6 x output. Ties are broken by\n"
-	 "vendor id, then remote id. Prices older than 180 days before the\n"
-	 "catalog's newest date, or stale live ones, are flagged; offers\n"
-	 "without a price are listed after the ranking.\n",
+	 "Monthly cost = in x (1 - share) / 1e6 x input price\n"
+	 "  + in x share / 1e6 x cached input price (else input price)\n"
+	 "  + out / 1e6 x output price, rounded to cents only when printed.\n"
+	 "Ranked by monthly cost, then vendor id, then remote id. Prices more\n"
+	 "than 180 days older than the catalog's newest date, and stale live\n"
+	 "prices, are flagged; offers without a price are listed after the\n"
+	 "ranking. Beneath it: the independent hosts of the model, and the\n"
+	 "cheapest and dearest closed model on its own lab's API for the same\n"
+	 "workload.\n",
 	 "h", S_choose_opts, 0},
 };
 

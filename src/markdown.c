@@ -28,12 +28,13 @@ static int S_url_is_safe(const char *url)
 	return 1;
 }
 
-/* Replaces raw HTML nodes by nothing and unsafe links by their text. */
-static void S_sanitise(cmark_node *doc)
+/* Removes raw HTML nodes and empties unsafe link URLs. Returns how many
+ * nodes it changed. */
+static size_t S_sanitise(cmark_node *doc)
 {
 	cmark_iter *iter = cmark_iter_new(doc);
 	cmark_node **doomed = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, changed = 0;
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iter);
@@ -43,8 +44,10 @@ static void S_sanitise(cmark_node *doc)
 		int bad = t == CMARK_NODE_HTML_BLOCK ||
 			  t == CMARK_NODE_HTML_INLINE;
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
-		    !S_url_is_safe(cmark_node_get_url(node)))
+		    !S_url_is_safe(cmark_node_get_url(node))) {
 			cmark_node_set_url(node, "");
+			changed++;
+		}
 		if (bad) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 8;
@@ -59,9 +62,10 @@ static void S_sanitise(cmark_node *doc)
 		cmark_node_free(doomed[i]);
 	}
 	free(doomed);
+	return changed + n;
 }
 
-static cmark_node *S_parse(const char *text)
+static cmark_node *S_parse(const char *text, size_t *changed)
 {
 	cmark_node *doc = cmark_parse_document(text, strlen(text),
 					       CMARK_OPT_DEFAULT);
@@ -69,13 +73,14 @@ static cmark_node *S_parse(const char *text)
 		fputs("stackmap: out of memory\n", stderr);
 		exit(3);
 	}
-	S_sanitise(doc);
+	*changed = S_sanitise(doc);
 	return doc;
 }
 
 char *markdown_to_html(const char *text)
 {
-	cmark_node *doc = S_parse(text);
+	size_t changed;
+	cmark_node *doc = S_parse(text, &changed);
 	char *html = cmark_render_html(doc, CMARK_OPT_SAFE);
 	cmark_node_free(doc);
 	char *out = xstrdup(html);
@@ -85,7 +90,13 @@ char *markdown_to_html(const char *text)
 
 char *markdown_to_safe_commonmark(const char *text)
 {
-	cmark_node *doc = S_parse(text);
+	size_t changed;
+	cmark_node *doc = S_parse(text, &changed);
+	if (!changed) {
+		/* nothing unsafe: keep the author's own formatting */
+		cmark_node_free(doc);
+		return xstrdup(text);
+	}
 	char *md = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
 	cmark_node_free(doc);
 	char *out = xstrdup(md);

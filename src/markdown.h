@@ -7,8 +7,9 @@
 
 /* Renders CommonMark to HTML (cmark's safe mode plus the URL rule). */
 char *markdown_to_html(const char *text);
-/* Re-emits CommonMark with raw HTML removed and unsafe links made text, for
- * the Markdown pages. */
+/* For the Markdown pages: returns text unchanged when it holds no raw HTML
+ * and no unsafe link, and otherwise re-emits it through cmark with those
+ * removed. */
 char *markdown_to_safe_commonmark(const char *text);
 
 #endif

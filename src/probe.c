@@ -312,10 +312,10 @@ int probe_run(const struct options *opt)
 		S_summary(vs, n, stdout);
 	}
 out:
+	fetch_free(run.fetch); /* before the tasks it points to */
 	for (size_t i = 0; i < n; i++)
 		fetch_task_release(&vs[i].task);
 	free(vs);
-	fetch_free(run.fetch);
 	json_decref(run.snap);
 	buf_release(&err);
 	diags_release(&diags);

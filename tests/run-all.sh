@@ -20,6 +20,7 @@ suites_passed=0
 suites_failed=0
 suites_skipped=0
 failed_names=""
+seen=""
 run() {
 	name=$1
 	shift
@@ -41,7 +42,10 @@ for t in "$build"/tests/test_*; do
 	run "$(basename "$t")" ${VALGRIND_CMD:-} "$t"
 done
 run bad-catalog sh tests/run-bad.sh "$STACKMAP"
-for s in tests/suite-*.sh; do
+# suite-site installs the browser and npm tools the other suites share
+for s in tests/suite-site.sh tests/suite-*.sh; do
+	case " $seen " in *" $s "*) continue ;; esac
+	seen="$seen $s"
 	[ -f "$s" ] || continue
 	run "$(basename "$s" .sh)" sh "$s" "$build"
 done

@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// The choose page against the command line, run by tests/suite-choose.sh:
+//   node tests/browser/choose.test.mjs STACKMAP CATALOG SITE_DIR [COUNT]
+// Serves SITE_DIR (built from CATALOG) on 127.0.0.1, drives the Debian
+// chromium through playwright-core, and for COUNT (default 24) workloads
+// generated from a fixed seed (token counts typed in the forms the page and
+// the CLI accept, cached shares, requirements, several models) checks that
+// the page's ranking, costs to the cent, "no published price" list,
+// resilience counts and frontier-lab figures equal those of
+//   STACKMAP --catalog CATALOG choose ... --format json
+// It also checks that the page without JavaScript shows the three preset
+// workloads with the CLI's figures. Prints one PASS/FAIL line per check and
+// closes with "N passed, N failed".
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+const [stackmap, catalog, siteArg, countArg] = process.argv.slice(2);
+if (!stackmap || !catalog || !siteArg) {
+	console.error('usage: node tests/browser/choose.test.mjs STACKMAP CATALOG SITE_DIR [COUNT]');
+	process.exit(2);
+}
+const siteDir = path.resolve(siteArg);
+const COUNT = Number(countArg || 24);
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SEED = 20261125;
+
+let nPassed = 0;
+let nFailed = 0;
+function report(name, problems) {
+	if (problems.length === 0) {
+		nPassed++;
+		console.log(`PASS ${name}`);
+		return;
+	}
+	nFailed++;
+	console.log(`FAIL ${name}`);
+	for (const p of problems.slice(0, 20)) console.log(`    ${p}`);
+}
+
+// mulberry32: a small seeded generator, so every run tries the same cases.
+function rng(seed) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+function cli(args) {
+	const out = execFileSync(stackmap, ['--catalog', catalog, 'choose', ...args, '--format', 'json'],
+		{ encoding: 'utf8' });
+	return JSON.parse(out);
+}
+
+// What the CLI says, in the shape read from the page.
+function expected(res) {
+	return {
+		ranking: res.ranking.map((r) => `${r.vendor_id} ${r.remote_id} ${r.monthly_label}`),
+		noPrice: res.no_price.map((r) => `${r.vendor_id} ${r.remote_id}`),
+		hosts: String(res.resilience.hosts),
+		hostsMeeting: String(res.resilience.hosts_meeting),
+		cheapest: res.frontier.cheapest ? res.frontier.cheapest.monthly_label : null,
+		mostExpensive: res.frontier.most_expensive ? res.frontier.most_expensive.monthly_label : null,
+	};
+}
+
+function compare(want, got) {
+	const problems = [];
+	const a = JSON.stringify(want.ranking), b = JSON.stringify(got.ranking);
+	if (a !== b) problems.push(`ranking: CLI ${a}\n      page ${b}`);
+	for (const k of ['noPrice', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
+		if (JSON.stringify(want[k]) !== JSON.stringify(got[k]))
+			problems.push(`${k}: CLI ${JSON.stringify(want[k])}, page ${JSON.stringify(got[k])}`);
+	}
+	return problems;
+}
+
+// A token count written the way a person might: plain, k, M or B.
+function tokenText(r) {
+	const n = Math.floor(r() * 2e9);
+	switch (Math.floor(r() * 4)) {
+	case 0: return String(n);
+	case 1: return `${Math.round(n / 1e3)}k`;
+	case 2: return `${(n / 1e6).toFixed(1)}M`;
+	default: return `${(n / 1e9).toFixed(2)}B`;
+	}
+}
+
+function startServer(root) {
+	const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
+		'.svg': 'image/svg+xml', '.json': 'application/json' };
+	const server = http.createServer((req, res) => {
+		const rel = decodeURIComponent(new URL(req.url, 'http://h').pathname);
+		const file = path.join(root, path.normalize(rel));
+		if (!file.startsWith(root + path.sep)) return res.writeHead(403).end();
+		fs.readFile(file, (err, data) => {
+			if (err) return res.writeHead(404).end();
+			res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+			res.end(data);
+		});
+	});
+	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const { chromium } = await import('playwright-core');
+const server = await startServer(siteDir);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: CHROMIUM,
+	args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+try {
+	const page = await (await browser.newContext()).newPage();
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(String(e.message)));
+	page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+	await page.goto(base + 'choose.html');
+	await page.waitForSelector('#choose-tools:not([hidden])', { timeout: 5000 });
+
+	// The models to try: those with most options first, as the select lists.
+	const models = await page.$$eval('#choose-model option', (os) => os.map((o) => o.value));
+	const hosts = await page.$$eval('#choose-offers li', (ls) => {
+		const n = {};
+		for (const l of ls) n[l.dataset.model] = (n[l.dataset.model] || 0) + 1;
+		return n;
+	});
+	const picked = models.slice().sort((x, y) => hosts[y] - hosts[x] || (x < y ? -1 : 1)).slice(0, 4);
+	// Per model, the layers its hosts are in, so a layer filter keeps some.
+	const layersOf = await page.$$eval('#choose-offers li', (ls) => {
+		const m = {};
+		for (const l of ls) {
+			m[l.dataset.model] = m[l.dataset.model] || [];
+			if (!m[l.dataset.model].includes(l.dataset.layer)) m[l.dataset.model].push(l.dataset.layer);
+		}
+		return m;
+	});
+
+	const readPage = () => page.evaluate(() => {
+		const q = (s) => document.querySelector(s);
+		const f = q('#choose-frontier .choose-frontier');
+		return {
+			ranking: [...document.querySelectorAll('#choose-ranking tbody tr')].map((tr) =>
+				`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
+			noPrice: [...document.querySelectorAll('#choose-no-price li')].map((li) =>
+				`${li.dataset.vendor} ${li.dataset.remote}`),
+			hosts: q('#choose-resilience').dataset.hosts,
+			hostsMeeting: q('#choose-resilience').dataset.hostsMeeting,
+			cheapest: f && f.dataset.cheapest !== undefined ? f.dataset.cheapest : null,
+			mostExpensive: f && f.dataset.mostExpensive !== undefined ? f.dataset.mostExpensive : null,
+		};
+	});
+
+	// The default workload as loaded.
+	{
+		const model = await page.$eval('#choose-model', (s) => s.value);
+		const want = expected(cli(['--model', model, '--input-tokens', '100M', '--output-tokens', '20M']));
+		report(`default workload for ${model}`, compare(want, await readPage()));
+	}
+
+	const r = rng(SEED);
+	for (let i = 0; i < COUNT; i++) {
+		const model = picked[i % picked.length];
+		const input = tokenText(r), output = tokenText(r);
+		const share = r() < 0.3 ? '0' : (Math.round(r() * 1000) / 1000).toString();
+		const compatible = r() < 0.25;
+		const layer = r() < 0.25 ? layersOf[model][Math.floor(r() * layersOf[model].length)] : '';
+		await page.selectOption('#choose-model', model);
+		await page.fill('#choose-input', input);
+		await page.fill('#choose-output', output);
+		await page.fill('#choose-cached', share);
+		await page.setChecked('#choose-compatible', compatible);
+		await page.selectOption('#choose-layer', layer);
+		const args = ['--model', model, '--input-tokens', input, '--output-tokens', output,
+			'--cached-share', share];
+		if (compatible) args.push('--require', 'openai-compatible');
+		if (layer) args.push('--layer', layer);
+		const want = expected(cli(args));
+		const got = await readPage();
+		const problems = compare(want, got);
+		if (want.ranking.length === 0 && want.noPrice.length === 0 && !compatible && !layer)
+			problems.push('the CLI ranked nothing: the case tests nothing');
+		report(`workload ${i + 1}: ${args.join(' ')} (${want.ranking.length} ranked)`, problems);
+	}
+
+	// A bad token count marks the field and empties the ranking.
+	await page.fill('#choose-input', '12x');
+	report('a bad token count is flagged', await page.evaluate(() => {
+		const p = [];
+		if (document.getElementById('choose-input').getAttribute('aria-invalid') !== 'true')
+			p.push('aria-invalid is not true');
+		if (document.querySelectorAll('#choose-ranking tbody tr').length)
+			p.push('the old ranking is still shown');
+		return p;
+	}));
+	report('no script errors', errors);
+
+	// Without JavaScript: the tool stays hidden, the presets match the CLI.
+	const noJs = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+	await noJs.goto(base + 'choose.html');
+	const presets = await noJs.$$eval('section.preset', (ss) => ss.map((s) => ({
+		id: s.id,
+		input: s.dataset.inputTokens,
+		output: s.dataset.outputTokens,
+		ranking: [...s.querySelectorAll('tbody tr')].map((tr) =>
+			`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
+		noPrice: [...s.querySelectorAll('.choose-no-price li')].map((li) =>
+			`${li.dataset.vendor} ${li.dataset.remote}`),
+		hosts: s.querySelector('.choose-resilience').dataset.hosts,
+		cheapest: s.querySelector('.choose-frontier').dataset.cheapest ?? null,
+		mostExpensive: s.querySelector('.choose-frontier').dataset.mostExpensive ?? null,
+	})));
+	const toolHidden = await noJs.$eval('#choose-tools', (e) => e.hidden);
+	const defaultModel = await noJs.$eval('#choose-model option[selected]', (o) => o.value);
+	report('no-JS: three presets, the tool hidden', [
+		...(presets.length === 3 ? [] : [`${presets.length} presets`]),
+		...(toolHidden ? [] : ['the tool is visible without JavaScript']),
+	]);
+	for (const p of presets) {
+		const want = expected(cli(['--model', defaultModel, '--input-tokens', p.input,
+			'--output-tokens', p.output]));
+		delete want.hostsMeeting;
+		report(`no-JS preset ${p.id} (${p.input} in, ${p.output} out)`, compare(want, p));
+	}
+} finally {
+	await browser.close();
+	server.close();
+}
+console.log(`${nPassed} passed, ${nFailed} failed`);
+process.exit(nFailed ? 1 : 0);

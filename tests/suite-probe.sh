@@ -1,0 +1,456 @@
+#!/bin/sh
+# The probe suite: runs `stackmap probe` against tests/fixture/fixture_server
+# (a local HTTP server that injects faults) with a catalog of test vendors,
+# one per fault, and checks what each run recorded and printed: outcomes,
+# errors, attempts (from the server's request log), kept and stale data,
+# time bounds, that the fake key never leaks, the redirect policy, and a
+# price change through `stackmap diff`.
+# usage: tests/suite-probe.sh BUILD_DIR
+# Ends with "N passed, N failed"; exits non-zero on a failure. KEEP=1 keeps
+# the work folder (catalog, snapshots, outputs, the server's request log).
+set -u
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 3
+STACKMAP=${STACKMAP:-$root/stackmap}
+SERVER=${FIXTURE_SERVER:-$build/tests/fixture_server}
+KEY=FAKE-SECRET-KEY-123
+E1=1795600000 # 2026-11-25T09:46:40Z
+E2=$((E1 + 86400))
+# Time bounds grow under valgrind.
+slow=1
+[ -n "${VALGRIND_CMD:-}" ] && slow=10
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+	[ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+pass=0
+fail=0
+ok() {
+	pass=$((pass + 1))
+}
+not_ok() {
+	fail=$((fail + 1))
+	echo "FAIL $*"
+}
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	desc=$1
+	shift
+	queued=
+	if "$@"; then
+		[ -n "$queued" ] || ok
+	else
+		not_ok "$desc"
+	fi
+}
+# has FILE TEXT: FILE contains TEXT (fixed string).
+has() {
+	grep -qF -- "$2" "$1"
+}
+lacks() {
+	! grep -qF -- "$2" "$1"
+}
+# is SNAPSHOT EXPR WANT: queues a check that the Python expression EXPR,
+# over the snapshot's vendors v, prints WANT; verify runs the queue in one
+# Python process (Python starts slowly).
+is() {
+	[ "$1" = "$snap" ] || { not_ok "is: only \$snap is queued"; return; }
+	printf '%s\t%s\t%s\n' "$desc" "$2" "$3" >>"$work/queue"
+	queued=1
+}
+verify() {
+	[ -s "$work/queue" ] || return 0
+	python3 - "$snap" "$work/queue" >"$work/verdict" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))["vendors"]
+bad = 0
+for line in open(sys.argv[2]):
+	desc, expr, want = line.rstrip("\n").split("\t")
+	try:
+		got = str(eval(expr))
+	except Exception as e:
+		got = "%s: %s" % (type(e).__name__, e)
+	if got != want:
+		bad += 1
+		print("FAIL %s\n    %s: got '%s', want '%s'" % (desc, expr, got, want))
+print(bad)
+PY
+	n=$(wc -l <"$work/queue")
+	bad=$(tail -n 1 "$work/verdict")
+	sed '$d' "$work/verdict"
+	pass=$((pass + n - bad))
+	fail=$((fail + bad))
+	: >"$work/queue"
+}
+# reqs NAME: requests for vendor NAME in the log since the last mark.
+reqs() {
+	tail -n "+$((mark + 1))" "$work/requests.log" | grep -c "/v/$1/"
+}
+mark_log() {
+	mark=$(wc -l <"$work/requests.log")
+}
+# Runs stackmap with the test environment; output in $work/out, $work/err,
+# status in $rc, wall time in ms in $wall.
+run() {
+	t0=$(date +%s%N)
+	env -u FASTINFER_API_KEY -u PROBE_MISSING_KEY PROBE_TEST_KEY=$KEY \
+		STACKMAP_BACKOFF_MS=10,1500 ${VALGRIND_CMD:-} "$STACKMAP" \
+		--catalog "$work/cat" "$@" >"$work/out" 2>"$work/err"
+	rc=$?
+	wall=$((($(date +%s%N) - t0) / 1000000))
+}
+
+# ---- the server -------------------------------------------------------------
+
+if [ ! -x "$SERVER" ]; then
+	echo "suite-probe: $SERVER is missing (make $SERVER)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+mkdir -p "$work/responses"
+cp "${FIXTURE_RESPONSES:-tests/fixture/responses}"/*.json "$work/responses/"
+realdata=$root/../shared/realdata
+if [ -d "$realdata/together" ]; then
+	for f in "$realdata"/together/*.json; do
+		ln -s "$f" "$work/responses/real-together.json"
+		break
+	done
+fi
+: >"$work/requests.log"
+"$SERVER" --log "$work/requests.log" "$work/responses" >"$work/port" \
+	2>"$work/server.err" &
+server_pid=$!
+i=0
+while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+PORT=$(head -n 1 "$work/port")
+[ -n "$PORT" ] || {
+	echo "suite-probe: the fixture server did not start"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+base="http://127.0.0.1:$PORT"
+
+# ---- the catalog ------------------------------------------------------------
+
+cp -R tests/fixtures/mini "$work/cat"
+# vendor ID FAULT-SPEC [KEY_ENV]: a test vendor whose API answers through
+# the fault SPEC (see fixture_server.c). A SPEC starting with http:// is a
+# whole base URL.
+vendor() {
+	case $2 in
+	http://*) url=$2 ;;
+	*) url="$base/f/$2/v/$1/v1" ;;
+	esac
+	cat >"$work/cat/vendors/$1.yaml" <<EOF
+id: $1
+name: Vendor $1
+layer: inference-provider
+spectrum: 3
+homepage: https://$1.example.org
+summary: A vendor of the probe suite.
+api:
+  style: together
+  base_url: $url
+  key_env: ${3:-PROBE_TEST_KEY}
+EOF
+}
+# The catalog declares acme-1 at 2 / 8; the fixture lists ACME-1 at 3 / 8.
+cp tests/fixtures/mini/vendors/acme-lab.yaml "$work/acme-lab.yaml"
+cat "$work/acme-lab.yaml" - >"$work/cat/vendors/acme-lab.yaml" <<EOF
+api:
+  style: together
+  base_url: $base/f/file=acme/v/acme-lab/v1
+  key_env: PROBE_TEST_KEY
+EOF
+
+faulty="v-flaky v-503 v-429 v-429cap v-401 v-404 v-reset v-trunc v-garbage
+v-html v-huge v-hugecl v-trickle v-slow v-redir-same v-redir-other
+v-redir-loop v-redir-ext v-empty v-shrink"
+for v in v-ok $faulty; do
+	vendor "$v" file=list4
+done
+vendor v-price file=prices1
+vendor v-nokey file=list4 PROBE_MISSING_KEY
+[ -L "$work/responses/real-together.json" ] &&
+	vendor v-real file=real-together
+
+# ---- run 1: every API healthy ----------------------------------------------
+
+mark_log
+SOURCE_DATE_EPOCH=$E1 run --snapshot "$work/snap.json" probe --jobs 16
+snap=$work/snap.json
+check "run 1 exits 0 (rc $rc)" [ "$rc" -eq 0 ]
+for v in v-ok $faulty; do
+	check "run 1: $v ok with 4 models" is "$snap" \
+		"(v['$v']['attempt']['outcome'], len(v['$v']['models']))" \
+		"('ok', 4)"
+done
+check "run 1: last_success" is "$snap" "v['v-ok']['last_success']" \
+	"2026-11-25T09:46:40Z"
+check "run 1: price" is "$snap" \
+	"v['v-ok']['models']['org/model-a']['price']" \
+	"{'cached_input': None, 'input': 0.88, 'output': 0.88}"
+check "run 1: history" is "$snap" \
+	"v['v-ok']['models']['org/model-b']['history']" \
+	"[{'cached_input': None, 'date': '2026-11-25', 'input': 0.2, 'output': 0.6}]"
+check "run 1: name and context" is "$snap" \
+	"(v['v-ok']['models']['org/model-a']['name'], v['v-ok']['models']['org/model-a']['context'])" \
+	"('Model A', 131072)"
+check "run 1: skipped without a key" is "$snap" \
+	"(v['v-nokey']['attempt']['outcome'], v['v-nokey']['attempt']['error'])" \
+	"('skipped', 'PROBE_MISSING_KEY is not set')"
+check "run 1: skip notice names the variable" has "$work/err" \
+	"stackmap: probe: fastinfer: skipped, FASTINFER_API_KEY is not set"
+check "run 1: a vendor without api is not probed" is "$snap" \
+	"'glue' in v or 'bigcloud' in v" "False"
+check "run 1: one line per vendor when not on a terminal" has "$work/err" \
+	"stackmap: probe: v-ok: ok, 4 models (4 priced), 4 changes,"
+check "run 1: live price differs from the catalog" grep -q \
+	"vendors/acme-lab.yaml:[0-9]*:[0-9]*: warning: acme-lab's live input price for 'ACME-1' is 3, the catalog says 2" \
+	"$work/err"
+check "run 1: no warning for a matching price" lacks "$work/err" \
+	"live output price for 'ACME-1'"
+check "run 1: summary table" grep -q \
+	'^vendor  *outcome  *models  *priced  *changes  *time$' "$work/out"
+check "run 1: summary row" grep -q \
+	'^v-ok  *ok  *4  *4  *4  *[0-9.]*s$' "$work/out"
+check "run 1: one request per vendor" [ "$(reqs v-ok)" -eq 1 ]
+check "run 1: the key is sent" grep -q \
+	"/v/v-ok/.*$KEY" "$work/requests.log"
+check "run 1: User-Agent" grep -q \
+	"/v/v-ok/.*User-Agent: stackmap/$(cat VERSION)" "$work/requests.log"
+check "run 1: gzip accepted" grep -q \
+	"/v/v-ok/.*Accept-Encoding: [^|]*gzip" "$work/requests.log"
+if [ -L "$work/responses/real-together.json" ]; then
+	check "run 1: a recorded Together listing" is "$snap" \
+		"v['v-real']['attempt']['outcome'] == 'ok' and len(v['v-real']['models']) > 50" \
+		"True"
+fi
+verify
+cp "$snap" "$work/snap1.json"
+
+# The same answers at the same time give the same bytes (but for "ms").
+SOURCE_DATE_EPOCH=$E1 run --snapshot "$work/again.json" probe --jobs 16
+cp "$work/snap1.json" "$work/again-base.json"
+SOURCE_DATE_EPOCH=$E1 run --snapshot "$work/again-base.json" probe --jobs 4
+sed 's/"ms": [0-9]*/"ms": 0/' "$work/snap1.json" >"$work/a"
+sed 's/"ms": [0-9]*/"ms": 0/' "$work/again.json" >"$work/b"
+sed 's/"ms": [0-9]*/"ms": 0/' "$work/again-base.json" >"$work/c"
+check "same input, same bytes" cmp -s "$work/a" "$work/b"
+check "a refresh that found nothing new changes nothing" cmp -s \
+	"$work/a" "$work/c"
+
+# ---- run 2: every fault at once --------------------------------------------
+
+vendor v-flaky status=503,times=2,file=list4
+vendor v-503 status=503
+vendor v-429 status=429,retry_after=1
+vendor v-429cap status=429,retry_after=3600
+vendor v-401 status=401
+vendor v-404 status=404
+vendor v-reset reset
+vendor v-trunc truncate,file=list4
+vendor v-garbage garbage
+vendor v-html html
+vendor v-huge huge
+vendor v-hugecl hugecl
+vendor v-trickle trickle,file=list4
+vendor v-slow delay=$((10000 * slow)),file=list4
+vendor v-redir-same redirect=self,file=list4
+vendor v-redir-other redirect=localhost,file=list4
+vendor v-redir-loop redirect_loop
+vendor v-redir-ext redirect=192.0.2.1
+vendor v-empty file=empty
+vendor v-shrink file=list1
+vendor v-price file=prices2
+vendor v-plain http://192.0.2.1/v1
+mark_log
+SOURCE_DATE_EPOCH=$E2 run -v --snapshot "$snap" probe --timeout $((4 * slow)) --jobs 8
+check "run 2 exits 4 (rc $rc)" [ "$rc" -eq 4 ]
+check "run 2 ends within bounds ($wall ms)" [ "$wall" -lt $((12000 * slow)) ]
+check "run 2: the key is in no output" sh -c \
+	"! grep -qF '$KEY' '$work/out' '$work/err' '$snap'"
+check "run 2: no Authorization header in any output" sh -c \
+	"! grep -qi 'authorization' '$work/out' '$work/err' '$snap'"
+check "run 2: -v shows the requests" grep -q \
+	"stackmap: probe: v-ok: GET http://127.0.0.1:$PORT/f/file=list4/v/v-ok/v1" \
+	"$work/err"
+
+# outcome VENDOR OUTCOME ERROR-SUBSTRING ATTEMPTS
+outcome() {
+	check "$1: $2" is "$snap" "v['$1']['attempt']['outcome']" "$2"
+	if [ -n "$3" ]; then
+		check "$1: error has '$3'" is "$snap" \
+			"'''$3''' in (v['$1']['attempt']['error'] or '')" True
+	fi
+	check "$1: $4 requests (got $(reqs "$1"))" [ "$(reqs "$1")" -eq "$4" ]
+}
+# kept VENDOR: the old listing is kept, marked stale since the last success.
+kept() {
+	check "$1: keeps its listing, stale" is "$snap" \
+		"(len(v['$1']['models']), v['$1']['stale'], v['$1']['last_success'])" \
+		"(4, True, '2026-11-25T09:46:40Z')"
+}
+outcome v-ok ok "" 1
+check "v-ok: fresh, not stale" is "$snap" \
+	"(v['v-ok']['stale'], v['v-ok']['last_success'])" \
+	"(False, '2026-11-26T09:46:40Z')"
+check "v-ok: no new history without a price change" is "$snap" \
+	"len(v['v-ok']['models']['org/model-a']['history'])" 1
+outcome v-flaky ok "" 3
+outcome v-503 failed "HTTP 503 (after 3 attempts)" 3
+kept v-503
+check "v-503: status recorded" is "$snap" "v['v-503']['attempt']['http_status']" 503
+outcome v-429 failed "HTTP 429 (after 3 attempts)" 3
+check "v-429: Retry-After honoured" is "$snap" \
+	"v['v-429']['attempt']['ms'] >= 1900" True
+outcome v-429cap failed "HTTP 429" 3
+check "v-429cap: Retry-After capped" is "$snap" \
+	"2900 <= v['v-429cap']['attempt']['ms'] < 6000 * $slow" True
+outcome v-401 failed "HTTP 401: the key in PROBE_TEST_KEY was refused" 1
+kept v-401
+outcome v-404 failed "HTTP 404" 1
+outcome v-reset failed "(after 3 attempts)" 3
+kept v-reset
+outcome v-trunc failed "the response was cut short (after 3 attempts)" 3
+kept v-trunc
+outcome v-garbage failed "unreadable listing" 1
+kept v-garbage
+outcome v-html failed "HTML page instead of data" 1
+kept v-html
+outcome v-huge failed "larger than 32 MiB" 1
+outcome v-hugecl failed "larger than 32 MiB" 1
+outcome v-trickle failed "stalled" 1
+check "v-trickle: aborted early" is "$snap" \
+	"v['v-trickle']['attempt']['ms'] < 3900 * $slow" True
+kept v-trickle
+check "v-slow: stalled or timed out" is "$snap" \
+	"any(s in v['v-slow']['attempt']['error'] for s in ('stalled', 'timed out'))" \
+	True
+check "v-slow: within its timeout" is "$snap" \
+	"v['v-slow']['attempt']['ms'] < 5000 * $slow" True
+outcome v-slow failed "" 1
+outcome v-redir-same ok "" 2
+check "v-redir-same: the key follows a same-host redirect" [ \
+	"$(tail -n "+$((mark + 1))" "$work/requests.log" |
+		grep "/v/v-redir-same/" | grep -c "$KEY")" -eq 2 ]
+outcome v-redir-other ok "" 2
+check "v-redir-other: the key went to the catalog's host" sh -c \
+	"tail -n +$((mark + 1)) '$work/requests.log' | grep '/v/v-redir-other/' |
+	grep 'Host: 127.0.0.1:$PORT' | grep -q '$KEY'"
+check "v-redir-other: the other host got a request" sh -c \
+	"tail -n +$((mark + 1)) '$work/requests.log' | grep '/v/v-redir-other/' |
+	grep -q 'Host: localhost:$PORT'"
+check "v-redir-other: the other host got no key" sh -c \
+	"! tail -n +$((mark + 1)) '$work/requests.log' |
+	grep '/v/v-redir-other/' | grep 'Host: localhost' | grep -q '$KEY'"
+outcome v-redir-loop failed "more than 5 redirects" 6
+outcome v-redir-ext failed "refusing plain http:// to 192.0.2.1" 1
+outcome v-plain failed "refusing plain http:// to 192.0.2.1" 0
+outcome v-empty suspect "came back empty" 1
+kept v-empty
+outcome v-shrink suspect "shrank from 4 to 1" 1
+kept v-shrink
+check "run 2: skipped vendor still skipped" is "$snap" \
+	"v['v-nokey']['attempt']['outcome']" skipped
+check "run 2: suspect reported" has "$work/err" \
+	"stackmap: probe: v-shrink: suspect, the listing shrank from 4 to 1"
+check "run 2: failure reported" has "$work/out" \
+	"v-503: failed: HTTP 503 (after 3 attempts)"
+outcome v-price ok "" 1
+check "v-price: history gains the new price" is "$snap" \
+	"[(h['date'], h['input']) for h in v['v-price']['models']['org/model-a']['history']]" \
+	"[('2026-11-25', 0.88), ('2026-11-26', 0.9)]"
+check "v-price: a removed model is remembered" is "$snap" \
+	"v['v-price']['removed']['org/model-c']['removed']" "2026-11-26"
+check "v-price: an added model" is "$snap" \
+	"v['v-price']['models']['org/model-d']['first_seen']" "2026-11-26"
+verify
+cp "$snap" "$work/snap2.json"
+
+# ---- stackmap diff ----------------------------------------------------------
+
+run diff "$work/snap1.json" "$work/snap2.json"
+cat >"$work/want.md" <<'EOF'
+## Live listing changes
+
+1 added, 1 removed, 1 price changes.
+
+### v-price
+
+- added `org/model-d` (input 0.3, output 0.3)
+- removed `org/model-c` (input 1, output 2)
+
+| Model | Price | Old | New | Change |
+| --- | --- | ---: | ---: | ---: |
+| `org/model-a` | input | 0.88 | 0.9 | +2.3% |
+EOF
+check "diff exits 0 (rc $rc)" [ "$rc" -eq 0 ]
+check "diff prints Markdown" cmp -s "$work/want.md" "$work/out" ||
+	diff "$work/want.md" "$work/out" | sed 's/^/    /'
+run diff --format json "$work/snap1.json" "$work/snap2.json"
+check "diff --format json" python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert d["counts"] == {"added": 1, "removed": 1, "price_changes": 1}, d
+c = d["vendors"]["v-price"]["price_changes"][0]
+assert c == {"model": "org/model-a", "field": "input", "old": 0.88,
+	     "new": 0.9, "percent": 2.27}, c' "$work/out"
+printf 'not json' >"$work/garbage.json"
+run diff "$work/garbage.json" "$work/snap2.json"
+check "diff rejects garbage (rc $rc)" [ "$rc" -eq 1 ]
+check "diff names the bad file" grep -q \
+	"^$work/garbage.json:1:[0-9]*: error: not valid JSON" "$work/err"
+run diff "$work/missing.json" "$work/snap2.json"
+check "diff: a missing file is an error" [ "$rc" -eq 1 ]
+
+# ---- run 3: --accept-shrink and --only -----------------------------------------
+
+mark_log
+SOURCE_DATE_EPOCH=$E2 run -q --snapshot "$snap" probe --accept-shrink \
+	--only v-empty,v-shrink
+check "run 3 exits 0 (rc $rc)" [ "$rc" -eq 0 ]
+check "run 3: --quiet prints nothing" [ ! -s "$work/out" ] && [ ! -s "$work/err" ]
+check "run 3: accepted an empty listing" is "$snap" \
+	"(v['v-empty']['attempt']['outcome'], len(v['v-empty']['models']))" \
+	"('ok', 0)"
+check "run 3: accepted a shrunk listing" is "$snap" \
+	"(v['v-shrink']['attempt']['outcome'], len(v['v-shrink']['models']))" \
+	"('ok', 1)"
+check "run 3: --only leaves other vendors alone" is "$snap" \
+	"v['v-503']['attempt']['outcome']" failed
+check "run 3: only the listed vendors were asked" [ \
+	"$(tail -n "+$((mark + 1))" "$work/requests.log" | wc -l)" -eq 2 ]
+
+verify
+
+# ---- refusals ---------------------------------------------------------------
+
+cp "$snap" "$work/before.json"
+printf '{"format": 2, "vendors": {}}' >"$work/bad.json"
+run --snapshot "$work/bad.json" probe --only v-ok
+check "a snapshot of another format is refused (rc $rc)" [ "$rc" -eq 1 ]
+check "and the error says why" has "$work/err" \
+	"$work/bad.json: error: not a stackmap snapshot: format 2 is not the supported format 1"
+check "and the file is left alone" has "$work/bad.json" '"format": 2'
+run --snapshot "$work/garbage.json" probe --only v-ok
+check "a garbage snapshot is refused (rc $rc)" [ "$rc" -eq 1 ]
+run --snapshot "$snap" probe --only no-such-vendor
+check "--only with an unknown vendor is a usage error (rc $rc)" [ "$rc" -eq 2 ]
+check "a refused run leaves the snapshot alone" cmp -s "$snap" "$work/before.json"
+printf 'id: broken\n' >"$work/cat/vendors/broken.yaml"
+run --snapshot "$snap" probe
+check "an invalid catalog stops the probe (rc $rc)" [ "$rc" -eq 1 ]
+check "and the snapshot is untouched" cmp -s "$snap" "$work/before.json"
+rm -f "$work/cat/vendors/broken.yaml"
+
+echo "suite-probe: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
