@@ -88,10 +88,12 @@ $(FUZZ_DIR)/.deps: mk/fuzz.mk | $(BUILD)/.deps
 
 $(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) VERSION | $(FUZZ_DIR)/.deps
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	@echo "  CC (fuzz) $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
+	@echo "  LD (fuzz) $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
 	  $(FUZZ_OBJ) $(LIBS)
 
 fuzz-seeds:

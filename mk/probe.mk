@@ -14,4 +14,4 @@ valgrind: $(PROBE_TEST_TOOLS)
 
 .PHONY: bench-probe
 bench-probe: all $(PROBE_TEST_TOOLS)
-	@sh tests/fixture/bench-probe.sh $(BUILD)
+	@STACKMAP=$(abspath $(BIN)) sh tests/fixture/bench-probe.sh $(BUILD)

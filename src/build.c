@@ -18,11 +18,11 @@
 #include "options.h"
 #include "output.h"
 #include "render.h"
+#include "snapshot.h"
 #include "validate.h"
 #include "view.h"
 #include "xalloc.h"
 
-#define SNAPSHOT_MAX_BYTES (256u * 1024u * 1024u)
 #define ASSET_MAX_BYTES (16u * 1024u * 1024u)
 
 struct build {
@@ -35,40 +35,11 @@ struct build {
 	size_t pages;
 };
 
-/* Reads the snapshot; a missing file is no live data. Returns 0, or -1
- * with err filled (the caller reports it and stops). */
+/* The build's view of the snapshot (see build.h): snapshot.c reads and
+ * checks it. */
 int build_load_snapshot(const char *path, json_t **snapshot, struct buf *err)
 {
-	char *text = NULL;
-	size_t len = 0;
-	*snapshot = NULL;
-	if (fs_read_file(path, SNAPSHOT_MAX_BYTES, &text, &len) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		buf_printf(err, "%s: error: cannot read: %s", path,
-			   strerror(errno));
-		return -1;
-	}
-	json_error_t jerr;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(text);
-	if (!root) {
-		buf_printf(err, "%s:%d:%d: error: invalid JSON: %s", path,
-			   jerr.line, jerr.column, jerr.text);
-		return -1;
-	}
-	if (!json_is_object(root) ||
-	    json_integer_value(json_object_get(root, "format")) != 1 ||
-	    !json_is_object(json_object_get(root, "vendors"))) {
-		buf_printf(err,
-			   "%s: error: not a stackmap snapshot (expected "
-			   "\"format\": 1 and a \"vendors\" object)",
-			   path);
-		json_decref(root);
-		return -1;
-	}
-	*snapshot = root;
-	return 0;
+	return snapshot_load(path, snapshot, err);
 }
 
 /* A page context: the shared parts of the view plus page-specific keys. */

@@ -49,14 +49,13 @@ static void S_price_changes(json_t *changes, const char *id,
 		    listing_round_price(o) == listing_round_price(n))
 			continue;
 		double pct = !isnan(o) && !isnan(n) && o != 0
-				     ? round((n - o) / o * 10000) / 100
-				     : NAN;
+				 ? round((n - o) / o * 10000) / 100
+				 : NAN;
 		json_t *percent = isfinite(pct) ? json_real(pct) : json_null();
 		json_array_append_new(
-			changes, json_pack("{s:s, s:s, s:o, s:o, s:o}", "model",
-					   id, "field", S_fields[f], "old",
-					   S_number(o), "new", S_number(n),
-					   "percent", percent));
+		    changes, json_pack("{s:s, s:s, s:o, s:o, s:o}", "model", id,
+				       "field", S_fields[f], "old", S_number(o),
+				       "new", S_number(n), "percent", percent));
 	}
 }
 
@@ -75,8 +74,7 @@ static const char **S_keys(const json_t *a, const json_t *b, size_t *n)
 	for (size_t i = 0; i < 2; i++) {
 		const char *k;
 		json_t *v;
-		json_object_foreach((json_t *)objs[i], k, v)
-			keys[m++] = k;
+		json_object_foreach((json_t *)objs[i], k, v) keys[m++] = k;
 	}
 	qsort(keys, m, sizeof(*keys), S_compare_keys);
 	*n = 0;
@@ -118,8 +116,8 @@ static json_t *S_vendor_changes(const json_t *old_vendor,
 		json_decref(prices);
 		return NULL;
 	}
-	return json_pack("{s:o, s:o, s:o}", "added", added, "removed",
-			 removed, "price_changes", prices);
+	return json_pack("{s:o, s:o, s:o}", "added", added, "removed", removed,
+			 "price_changes", prices);
 }
 
 json_t *diff_snapshots(const json_t *old_snap, const json_t *new_snap)
@@ -130,9 +128,9 @@ json_t *diff_snapshots(const json_t *old_snap, const json_t *new_snap)
 	size_t counts[3] = {0, 0, 0}, n;
 	const char **ids = S_keys(ov, nv, &n);
 	for (size_t i = 0; i < n; i++) {
-		json_t *c = S_vendor_changes(json_object_get(ov, ids[i]),
-					     json_object_get(nv, ids[i]),
-					     counts);
+		json_t *c =
+		    S_vendor_changes(json_object_get(ov, ids[i]),
+				     json_object_get(nv, ids[i]), counts);
 		if (c)
 			json_object_set_new(vendors, ids[i], c);
 	}
@@ -211,8 +209,7 @@ static void S_md_prices(struct buf *out, const json_t *price)
 		buf_putc(out, ')');
 }
 
-static void S_md_models(struct buf *out, const json_t *list,
-			const char *what)
+static void S_md_models(struct buf *out, const json_t *list, const char *what)
 {
 	size_t i;
 	const json_t *e;
@@ -229,15 +226,14 @@ void diff_markdown(const json_t *changes, struct buf *out)
 {
 	const json_t *counts = json_object_get(changes, "counts");
 	const json_t *vendors = json_object_get(changes, "vendors");
-	buf_printf(out,
-		   "## Live listing changes\n\n%lld added, %lld removed, "
-		   "%lld price changes.\n",
-		   (long long)json_integer_value(
-			   json_object_get(counts, "added")),
-		   (long long)json_integer_value(
-			   json_object_get(counts, "removed")),
-		   (long long)json_integer_value(
-			   json_object_get(counts, "price_changes")));
+	buf_printf(
+	    out,
+	    "## Live listing changes\n\n%lld added, %lld removed, "
+	    "%lld price changes.\n",
+	    (long long)json_integer_value(json_object_get(counts, "added")),
+	    (long long)json_integer_value(json_object_get(counts, "removed")),
+	    (long long)json_integer_value(
+		json_object_get(counts, "price_changes")));
 	size_t n;
 	const char **ids = S_keys(vendors, NULL, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -262,10 +258,10 @@ void diff_markdown(const json_t *changes, struct buf *out)
 			const json_t *pct = json_object_get(c, "percent");
 			buf_puts(out, "| ");
 			S_md_code(out, json_string_value(
-					       json_object_get(c, "model")));
-			buf_printf(out, " | %s | ",
-				   json_string_value(
-					   json_object_get(c, "field")));
+					   json_object_get(c, "model")));
+			buf_printf(
+			    out, " | %s | ",
+			    json_string_value(json_object_get(c, "field")));
 			S_md_price(out, json_object_get(c, "old"));
 			buf_puts(out, " | ");
 			S_md_price(out, json_object_get(c, "new"));

@@ -51,8 +51,7 @@ static uint64_t S_clock_ms(void)
 
 /* The scheme and host of url (lower case, IPv6 without brackets) and its
  * port, defaulted. Returns 0, or -1 when url does not parse. */
-static int S_url_parts(const char *url, char **scheme, char **host,
-		       char **port)
+static int S_url_parts(const char *url, char **scheme, char **host, char **port)
 {
 	CURLU *u = curl_url();
 	int rc = -1;
@@ -102,8 +101,9 @@ int fetch_url_check(const char *url, struct buf *err)
 	    (strcmp(scheme, "http") == 0 && S_loopback(host)))
 		rc = 0;
 	else if (strcmp(scheme, "http") == 0)
-		buf_printf(err, "refusing plain http:// to %s (https is "
-				"required except for loopback hosts)",
+		buf_printf(err,
+			   "refusing plain http:// to %s (https is "
+			   "required except for loopback hosts)",
 			   host);
 	else
 		buf_printf(err, "refusing the %s:// scheme", scheme);
@@ -222,7 +222,7 @@ void fetch_say(struct fetch *f, const char *fmt, ...)
 
 /* A --verbose line about t, scrubbed of its secrets. */
 static void S_verbose(const struct fetch_task *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void S_verbose(const struct fetch_task *t, const char *fmt, ...)
 {
 	struct buf line = BUF_INIT;
@@ -262,7 +262,7 @@ void fetch_task_release(struct fetch_task *t)
 
 /* Ends t, ok or with a message (printf-style), and tells the caller. */
 static void S_end(struct fetch_task *t, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void S_end(struct fetch_task *t, bool ok, const char *fmt, ...)
 {
 	struct fetch *f = t->fetch;
@@ -281,7 +281,7 @@ static void S_end(struct fetch_task *t, bool ok, const char *fmt, ...)
 		listing_sort(&t->listing);
 	else
 		listing_release(&t->listing);
-	buf_cstr(&t->error);
+	buf_cstr(&t->error); /* error.data is never NULL for the caller */
 	f->done++;
 	if (f->opt.done)
 		f->opt.done(t, f->opt.arg);
@@ -320,8 +320,8 @@ static void S_start(struct fetch_task *t)
 		  FETCH_MAX_ATTEMPTS, creds ? "" : ", without credentials");
 	for (size_t i = 0; i < t->req.n_headers; i++)
 		if (creds || !t->req.secret_header[i])
-			t->headers = curl_slist_append(t->headers,
-						       t->req.headers[i]);
+			t->headers =
+			    curl_slist_append(t->headers, t->req.headers[i]);
 	long timeout_ms = (long)(f->opt.timeout * 1000);
 	long stall_s = timeout_ms / 2000 > 0 ? timeout_ms / 2000 : 1;
 	if (!(e = curl_easy_init())) {
@@ -345,8 +345,8 @@ static void S_start(struct fetch_task *t)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 			 timeout_ms < FETCH_CONNECT_TIMEOUT_S * 1000L
-				 ? timeout_ms
-				 : FETCH_CONNECT_TIMEOUT_S * 1000L);
+			     ? timeout_ms
+			     : FETCH_CONNECT_TIMEOUT_S * 1000L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, (long)FETCH_STALL_BYTES);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, stall_s);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
@@ -424,8 +424,7 @@ static void S_transport_failed(struct fetch_task *t, CURLcode code)
 		      FETCH_MAX_BODY >> 20);
 	} else if (code == CURLE_OPERATION_TIMEDOUT && sent == 0) {
 		S_retry(t, -1, "could not connect in time");
-	} else if (code == CURLE_OPERATION_TIMEDOUT &&
-		   total < timeout - 0.25) {
+	} else if (code == CURLE_OPERATION_TIMEDOUT && total < timeout - 0.25) {
 		S_end(t, false,
 		      "the transfer stalled (less than %d bytes a second for "
 		      "%.0f s)",
@@ -438,8 +437,8 @@ static void S_transport_failed(struct fetch_task *t, CURLcode code)
 		struct buf why = BUF_INIT;
 		curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
 		buf_puts(&why, code == CURLE_PARTIAL_FILE
-				       ? "the response was cut short"
-				       : curl_easy_strerror(code));
+				   ? "the response was cut short"
+				   : curl_easy_strerror(code));
 		if (os_errno)
 			buf_printf(&why, " (%s)", strerror((int)os_errno));
 		S_retry(t, -1, why.data);

@@ -63,13 +63,13 @@ struct fetch_task {
 	const struct adapter *adapter;
 	struct adapter_ctx ctx;
 	const char *key_env; /* named when the key is refused, or NULL */
-	void *owner;         /* the caller's, untouched */
+	void *owner;	     /* the caller's, untouched */
 	/* the outcome, final when fetch_options.done is called */
 	bool ok;
 	struct listing listing; /* sorted; empty unless ok */
-	struct buf error;       /* why not ok; never holds a secret */
-	long status;            /* the last HTTP status, 0 for none */
-	long ms;                /* from the first request to the end */
+	struct buf error;	/* why not ok; never holds a secret */
+	long status;		/* the last HTTP status, 0 for none */
+	long ms;		/* from the first request to the end */
 	/* private to fetch.c */
 	struct fetch *fetch;
 	int state;
@@ -88,10 +88,10 @@ struct fetch_task {
 };
 
 struct fetch_options {
-	int jobs;           /* transfers in flight at most */
-	double timeout;     /* seconds per request */
-	bool verbose;       /* a line per request and retry */
-	bool live;          /* a status line on stderr */
+	int jobs;	    /* transfers in flight at most */
+	double timeout;	    /* seconds per request */
+	bool verbose;	    /* a line per request and retry */
+	bool live;	    /* a status line on stderr */
 	const char *prefix; /* starts every line printed */
 	/* Called once per task as it ends, with arg. */
 	void (*done)(struct fetch_task *t, void *arg);
@@ -115,7 +115,7 @@ void fetch_run(struct fetch *f);
 
 /* Prints prefix and a line on stderr, clear of the status line. */
 void fetch_say(struct fetch *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Checks that url may be fetched: https, or http to a loopback host. */
 int fetch_url_check(const char *url, struct buf *err);

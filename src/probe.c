@@ -45,19 +45,19 @@ static void S_record(struct S_run *run, struct S_vendor *v,
 	struct fetch_task *t = &v->task;
 	const struct snapshot_stats *st = &v->stats;
 	struct snapshot_attempt a = {
-		.at = run->now,
-		.outcome = outcome,
-		.http_status = t->status,
-		.error = t->error.len ? t->error.data : NULL,
-		.ms = t->ms,
+	    .at = run->now,
+	    .outcome = outcome,
+	    .http_status = t->status,
+	    .error = t->error.len ? t->error.data : NULL,
+	    .ms = t->ms,
 	};
 	snapshot_record(run->snap, v->vendor->id, &a, &t->listing,
 			run->opt->accept_shrink, &v->stats);
 	v->outcome = st->outcome;
 	if (v->outcome == SNAPSHOT_SUSPECT && !t->error.len)
 		buf_puts(&t->error, st->why);
-	bool bad = v->outcome == SNAPSHOT_FAILED ||
-		   v->outcome == SNAPSHOT_SUSPECT;
+	bool bad =
+	    v->outcome == SNAPSHOT_FAILED || v->outcome == SNAPSHOT_SUSPECT;
 	if (bad)
 		run->rc = EXIT_PARTIAL;
 	if (run->opt->quiet ? !bad
@@ -142,8 +142,9 @@ static int S_now(time_t *now)
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (errno || *end || v < 0) {
-		fprintf(stderr, "stackmap: SOURCE_DATE_EPOCH must be a number "
-				"of seconds, not '%s'\n",
+		fprintf(stderr,
+			"stackmap: SOURCE_DATE_EPOCH must be a number "
+			"of seconds, not '%s'\n",
 			s);
 		return -1;
 	}
@@ -175,8 +176,7 @@ static int S_check_only(const struct catalog *cat, const char *only)
 		char *id = xstrndup(p, len);
 		const struct vendor *v = catalog_find_vendor(cat, id);
 		if (!v || !v->api) {
-			fprintf(stderr,
-				"stackmap: probe: --only: %s '%s'\n",
+			fprintf(stderr, "stackmap: probe: --only: %s '%s'\n",
 				v ? "no api to probe for" : "no vendor", id);
 			rc = -1;
 		}
@@ -191,8 +191,7 @@ static int S_check_only(const struct catalog *cat, const char *only)
 static void S_report_prices(const struct S_vendor *vs, size_t n,
 			    struct diags *diags)
 {
-	static const char *const names[] = {"input", "output",
-					    "cached_input"};
+	static const char *const names[] = {"input", "output", "cached_input"};
 	for (size_t i = 0; i < n; i++) {
 		const struct vendor *v = vs[i].vendor;
 		const struct listing *l = &vs[i].task.listing;
@@ -217,7 +216,7 @@ static void S_report_prices(const struct S_vendor *vs, size_t n,
 				if (isnan(d) || isnan(x) ||
 				    (d == 0 ? x == 0
 					    : fabs(x - d) / d <=
-						      PROBE_PRICE_TOLERANCE))
+						  PROBE_PRICE_TOLERANCE))
 					continue;
 				diag_warning(diags, o->loc,
 					     "%s's live %s price for '%s' is "
@@ -238,8 +237,8 @@ static void S_summary(const struct S_vendor *vs, size_t n, FILE *out)
 	for (size_t i = 0; i < n; i++)
 		if ((int)strlen(vs[i].vendor->id) > w)
 			w = (int)strlen(vs[i].vendor->id);
-	fprintf(out, "%-*s  %-7s  %6s  %6s  %7s  %7s\n", w, "vendor",
-		"outcome", "models", "priced", "changes", "time");
+	fprintf(out, "%-*s  %-7s  %6s  %6s  %7s  %7s\n", w, "vendor", "outcome",
+		"models", "priced", "changes", "time");
 	for (size_t i = 0; i < n; i++) {
 		const struct snapshot_stats *st = &vs[i].stats;
 		fprintf(out, "%-*s  %-7s  %6zu  %6zu  %7zu  %6.1fs\n", w,
@@ -282,13 +281,13 @@ int probe_run(const struct options *opt)
 	rc = EXIT_SYSTEM;
 	run.live = !opt->quiet && isatty(STDERR_FILENO);
 	struct fetch_options fo = {
-		.jobs = opt->jobs,
-		.timeout = opt->timeout,
-		.verbose = opt->verbose && !opt->quiet,
-		.live = run.live,
-		.prefix = "stackmap: probe: ",
-		.done = S_fetched,
-		.arg = &run,
+	    .jobs = opt->jobs,
+	    .timeout = opt->timeout,
+	    .verbose = opt->verbose && !opt->quiet,
+	    .live = run.live,
+	    .prefix = "stackmap: probe: ",
+	    .done = S_fetched,
+	    .arg = &run,
 	};
 	if (!(run.fetch = fetch_new(&fo))) {
 		fputs("stackmap: probe: cannot initialise libcurl\n", stderr);

@@ -14,8 +14,8 @@
  * significant digits print those without binary noise. */
 #define S_DUMP_FLAGS (JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(15))
 
-static const char *const S_outcomes[] = {"ok", "skipped", "failed",
-					 "suspect", NULL};
+static const char *const S_outcomes[] = {"ok", "skipped", "failed", "suspect",
+					 NULL};
 static const char *const S_price_keys[] = {"input", "output", "cached_input"};
 
 const char *snapshot_outcome_name(enum snapshot_outcome o)
@@ -81,11 +81,15 @@ static bool S_is(const json_t *v, unsigned types)
 
 static void S_describe(struct buf *b, unsigned types)
 {
-	static const char *const names[] = {
-		"null",	    "a string",	 "an integer",
-		"a number of at least 0", "true or false", "an object",
-		"an array", "a time like 2026-11-25T10:00:00Z",
-		"a date like 2026-11-25"};
+	static const char *const names[] = {"null",
+					    "a string",
+					    "an integer",
+					    "a number of at least 0",
+					    "true or false",
+					    "an object",
+					    "an array",
+					    "a time like 2026-11-25T10:00:00Z",
+					    "a date like 2026-11-25"};
 	const char *sep = "";
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(types & (1u << i)))
@@ -178,8 +182,7 @@ static int S_check_models(const json_t *v, struct buf *where,
 	return 0;
 }
 
-static int S_check_vendor(const json_t *v, struct buf *where,
-			  struct buf *err)
+static int S_check_vendor(const json_t *v, struct buf *where, struct buf *err)
 {
 	const char *w = buf_cstr(where);
 	if (!json_is_object(v)) {
@@ -200,13 +203,12 @@ static int S_check_vendor(const json_t *v, struct buf *where,
 		w = where->data;
 		if (S_member(a, w, "at", S_TIME, true, err) ||
 		    S_member(a, w, "outcome", S_STRING, true, err) ||
-		    S_member(a, w, "http_status", S_INT | S_NULL, false,
-			     err) ||
+		    S_member(a, w, "http_status", S_INT | S_NULL, false, err) ||
 		    S_member(a, w, "error", S_STRING | S_NULL, false, err) ||
 		    S_member(a, w, "ms", S_INT | S_NULL, false, err))
 			return -1;
 		const char *outcome =
-			json_string_value(json_object_get(a, "outcome"));
+		    json_string_value(json_object_get(a, "outcome"));
 		size_t i = 0;
 		while (S_outcomes[i] && strcmp(S_outcomes[i], outcome) != 0)
 			i++;
@@ -221,9 +223,9 @@ static int S_check_vendor(const json_t *v, struct buf *where,
 		where->data[len] = '\0';
 	}
 	return S_check_models(v, where, "models", err) ||
-			       S_check_models(v, where, "removed", err)
-		       ? -1
-		       : 0;
+		       S_check_models(v, where, "removed", err)
+		   ? -1
+		   : 0;
 }
 
 /* Checks the shape of a whole snapshot; on failure err gets "where: what". */
@@ -259,8 +261,8 @@ out:
 	return rc;
 }
 
-int snapshot_parse(const char *text, size_t len, const char *path,
-		   json_t **out, struct buf *err)
+int snapshot_parse(const char *text, size_t len, const char *path, json_t **out,
+		   struct buf *err)
 {
 	json_error_t jerr;
 	struct buf why = BUF_INIT;
@@ -336,8 +338,8 @@ int snapshot_save(const char *path, const json_t *snap, struct buf *err)
 
 json_t *snapshot_vendor(const json_t *snap, const char *vendor_id)
 {
-	json_t *v = json_object_get(json_object_get(snap, "vendors"),
-				    vendor_id);
+	json_t *v =
+	    json_object_get(json_object_get(snap, "vendors"), vendor_id);
 	return json_is_object(v) ? v : NULL;
 }
 
@@ -401,7 +403,7 @@ static json_t *S_model_new(const struct listing_entry *e, const json_t *prev,
 	const json_t *old_history = json_object_get(prev, "history");
 	for (size_t i = 0; i < json_array_size(old_history); i++)
 		json_array_append_new(
-			history, json_deep_copy(json_array_get(old_history, i)));
+		    history, json_deep_copy(json_array_get(old_history, i)));
 	*repriced = false;
 	if (!S_price_unknown(&p)) {
 		struct snapshot_price last;
@@ -418,17 +420,16 @@ static json_t *S_model_new(const struct listing_entry *e, const json_t *prev,
 	S_price_set(price, &p);
 	json_t *first_seen = json_object_get(prev, "first_seen");
 	json_object_set_new(m, "name", S_string_or_null(e->name));
-	json_object_set_new(m, "context", e->context >= 0
-						  ? json_integer(e->context)
-						  : json_null());
+	json_object_set_new(m, "context",
+			    e->context >= 0 ? json_integer(e->context)
+					    : json_null());
 	json_object_set_new(m, "price", price);
 	json_object_set_new(m, "history", history);
-	json_object_set_new(m, "first_seen", json_is_string(first_seen) &&
-							     !json_object_get(
-								     prev,
-								     "removed")
-						     ? json_copy(first_seen)
-						     : json_string(day));
+	json_object_set_new(m, "first_seen",
+			    json_is_string(first_seen) &&
+				    !json_object_get(prev, "removed")
+				? json_copy(first_seen)
+				: json_string(day));
 	return m;
 }
 
@@ -451,9 +452,9 @@ static void S_merge(json_t *v, const struct listing *listing, const char *day,
 		json_t *prev = json_object_get(old, e->id);
 		json_t *gone = prev ? NULL : json_object_get(removed, e->id);
 		bool repriced;
-		json_object_set_new(fresh, e->id,
-				    S_model_new(e, prev ? prev : gone, day,
-						&repriced));
+		json_object_set_new(
+		    fresh, e->id,
+		    S_model_new(e, prev ? prev : gone, day, &repriced));
 		json_object_del(removed, e->id);
 		st->added += !prev;
 		st->repriced += prev && repriced;
@@ -524,13 +525,12 @@ void snapshot_record(json_t *snap, const char *vendor_id,
 					    json_string(at));
 	}
 	json_object_set_new(
-		v, "attempt",
-		json_pack("{s:s, s:s, s:o, s:o, s:I}", "at", at, "outcome",
-			  snapshot_outcome_name(st.outcome), "http_status",
-			  a->http_status ? json_integer(a->http_status)
-					 : json_null(),
-			  "error", S_string_or_null(error), "ms",
-			  (json_int_t)a->ms));
+	    v, "attempt",
+	    json_pack(
+		"{s:s, s:s, s:o, s:o, s:I}", "at", at, "outcome",
+		snapshot_outcome_name(st.outcome), "http_status",
+		a->http_status ? json_integer(a->http_status) : json_null(),
+		"error", S_string_or_null(error), "ms", (json_int_t)a->ms));
 	json_object_set_new(v, "stale",
 			    json_boolean(st.outcome != SNAPSHOT_OK));
 	const char *id;
@@ -554,11 +554,9 @@ struct S_changes {
 	size_t cap;
 };
 
-static struct snapshot_change *S_change_add(struct S_changes *c,
-					    const char *date,
-					    const char *vendor,
-					    const char *model,
-					    enum snapshot_change_kind kind)
+static struct snapshot_change *
+S_change_add(struct S_changes *c, const char *date, const char *vendor,
+	     const char *model, enum snapshot_change_kind kind)
 {
 	if (c->count == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 64;
@@ -581,14 +579,15 @@ static void S_model_changes(struct S_changes *c, const char *vendor,
 			    const char *baseline)
 {
 	const char *first_seen =
-		json_string_value(json_object_get(m, "first_seen"));
+	    json_string_value(json_object_get(m, "first_seen"));
 	const char *removed =
-		gone ? json_string_value(json_object_get(m, "removed")) : NULL;
+	    gone ? json_string_value(json_object_get(m, "removed")) : NULL;
 	const json_t *history = json_object_get(m, "history");
 	size_t n = json_array_size(history);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *h = json_array_get(history, i);
-		const char *date = json_string_value(json_object_get(h, "date"));
+		const char *date =
+		    json_string_value(json_object_get(h, "date"));
 		struct snapshot_change *e;
 		if (i == 0 && first_seen && strcmp(date, first_seen) <= 0)
 			continue; /* the price it was added with */
@@ -600,15 +599,16 @@ static void S_model_changes(struct S_changes *c, const char *vendor,
 	}
 	if (first_seen && !(baseline && strcmp(first_seen, baseline) == 0)) {
 		struct snapshot_change *e =
-			S_change_add(c, first_seen, vendor, id, SNAPSHOT_ADDED);
+		    S_change_add(c, first_seen, vendor, id, SNAPSHOT_ADDED);
 		const json_t *h = json_array_get(history, 0);
-		const char *date = json_string_value(json_object_get(h, "date"));
+		const char *date =
+		    json_string_value(json_object_get(h, "date"));
 		if (date && strcmp(date, first_seen) <= 0)
 			snapshot_price_get(h, &e->new_price);
 	}
 	if (removed) {
 		struct snapshot_change *e =
-			S_change_add(c, removed, vendor, id, SNAPSHOT_REMOVED);
+		    S_change_add(c, removed, vendor, id, SNAPSHOT_REMOVED);
 		snapshot_price_get(json_object_get(m, "price"), &e->old_price);
 	}
 }
@@ -636,7 +636,7 @@ void snapshot_changes(const json_t *snap, struct snapshot_change **out,
 	{
 		char baseline[11] = "";
 		const char *first =
-			json_string_value(json_object_get(v, "first_success"));
+		    json_string_value(json_object_get(v, "first_success"));
 		if (first && strlen(first) >= 10)
 			memcpy(baseline, first, 10);
 		const char *members[] = {"models", "removed"};
@@ -645,8 +645,8 @@ void snapshot_changes(const json_t *snap, struct snapshot_change **out,
 			json_t *m;
 			json_object_foreach(json_object_get(v, members[k]), id,
 					    m)
-				S_model_changes(&c, vendor, id, m, k == 1,
-						*baseline ? baseline : NULL);
+			    S_model_changes(&c, vendor, id, m, k == 1,
+					    *baseline ? baseline : NULL);
 		}
 	}
 	if (c.count > 1)

@@ -74,8 +74,8 @@ json_t *snapshot_new(void);
 int snapshot_load(const char *path, json_t **out, struct buf *err);
 
 /* Parses and checks snapshot text; path only names the input in err. */
-int snapshot_parse(const char *text, size_t len, const char *path,
-		   json_t **out, struct buf *err);
+int snapshot_parse(const char *text, size_t len, const char *path, json_t **out,
+		   struct buf *err);
 
 /* The snapshot as text, ending with a newline; caller frees. */
 char *snapshot_dump(const json_t *snap, size_t *len);
@@ -87,7 +87,7 @@ int snapshot_save(const char *path, const json_t *snap, struct buf *err);
 struct snapshot_attempt {
 	time_t at;
 	enum snapshot_outcome outcome;
-	long http_status; /* 0: no HTTP answer */
+	long http_status;  /* 0: no HTTP answer */
 	const char *error; /* NULL when none; never holds a secret */
 	long ms;
 };
@@ -95,13 +95,13 @@ struct snapshot_attempt {
 /* What snapshot_record did to one vendor. */
 struct snapshot_stats {
 	enum snapshot_outcome outcome; /* may turn ok into suspect */
-	size_t models;                 /* in the vendor's kept listing */
-	size_t priced;                 /* of those, with a known price */
+	size_t models;		       /* in the vendor's kept listing */
+	size_t priced;		       /* of those, with a known price */
 	size_t added;
 	size_t removed;
 	size_t repriced;
 	size_t previous; /* models in the listing before this attempt */
-	char why[192];   /* why a listing was suspect, else "" */
+	char why[192];	 /* why a listing was suspect, else "" */
 };
 
 /* Records an attempt for vendor_id. With outcome SNAPSHOT_OK, listing is

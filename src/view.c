@@ -10,6 +10,7 @@
 #include "listing.h"
 #include "markdown.h"
 #include "schema.h"
+#include "snapshot.h"
 #include "validate.h"
 #include "xalloc.h"
 
@@ -727,6 +728,74 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 	memcpy(out, best, 11);
 }
 
+/* "0.88 → 0.8" style text for one price of a change; "" when neither side
+ * is known. */
+static void S_change_part(struct buf *out, const char *what, double old_v,
+			  double new_v)
+{
+	char a[32], b[32];
+	if (isnan(old_v) && isnan(new_v))
+		return;
+	if (out->len)
+		buf_puts(out, ", ");
+	buf_printf(out, "%s %s \xE2\x86\x92 %s", what,
+		   isnan(old_v) ? "?" : listing_format_price(old_v, a),
+		   isnan(new_v) ? "?" : listing_format_price(new_v, b));
+}
+
+static json_t *S_price_obj(const struct snapshot_price *p)
+{
+	return json_pack("{s:o, s:o, s:o}", "input", S_price_str(p->input),
+			 "output", S_price_str(p->output), "cached_input",
+			 S_price_str(p->cached_input));
+}
+
+/* The change feed: every change the snapshot remembers, newest first. */
+static json_t *S_changes(const struct catalog *cat, json_t *snapshot)
+{
+	json_t *arr = json_array();
+	struct snapshot_change *changes = NULL;
+	size_t n = 0;
+	if (!snapshot)
+		return arr;
+	snapshot_changes(snapshot, &changes, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct snapshot_change *c = &changes[i];
+		const struct vendor *v = catalog_find_vendor(cat, c->vendor);
+		const char *vname = v ? v->name : c->vendor;
+		struct buf summary = BUF_INIT, prices = BUF_INIT;
+		if (c->kind == SNAPSHOT_PRICE) {
+			S_change_part(&prices, "input", c->old_price.input,
+				      c->new_price.input);
+			S_change_part(&prices, "output", c->old_price.output,
+				      c->new_price.output);
+			S_change_part(&prices, "cached input",
+				      c->old_price.cached_input,
+				      c->new_price.cached_input);
+			buf_printf(&summary, "%s changed the price of %s: %s",
+				   vname, c->model, buf_cstr(&prices));
+		} else {
+			buf_printf(&summary, "%s %s %s", vname,
+				   c->kind == SNAPSHOT_ADDED ? "added"
+							     : "removed",
+				   c->model);
+		}
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
+				  "date", c->date, "vendor_id", c->vendor,
+				  "vendor_name", vname, "model_id", c->model,
+				  "kind", snapshot_change_kind_name(c->kind),
+				  "summary", buf_cstr(&summary), "old",
+				  S_price_obj(&c->old_price), "new",
+				  S_price_obj(&c->new_price)));
+		buf_release(&summary);
+		buf_release(&prices);
+	}
+	free(changes);
+	return arr;
+}
+
 static json_t *S_primers(const struct catalog *cat)
 {
 	json_t *arr = json_array();
@@ -807,7 +876,7 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	json_object_set_new(view, "models", models);
 	json_object_set_new(view, "offers", all_offers);
 	json_object_set_new(view, "primers", S_primers(cat));
-	json_object_set_new(view, "changes", json_array());
+	json_object_set_new(view, "changes", S_changes(cat, snapshot));
 	json_object_set_new(view, "strengths", strengths);
 	json_object_set_new(
 		view, "counts",

@@ -412,6 +412,39 @@ check "diff names the bad file" grep -q \
 run diff "$work/missing.json" "$work/snap2.json"
 check "diff: a missing file is an error" [ "$rc" -eq 1 ]
 
+# ---- build publishes the live data ------------------------------------------
+
+run --snapshot "$work/snap2.json" --out "$work/site" build
+check "build with the snapshot exits 0 (rc $rc)" [ "$rc" -eq 0 ]
+# the catalog declares acme-1 at 2 / 8 (checked 2026-11-01); the probe saw 3
+for page in models/acme-1 vendors/acme-lab pricing; do
+	check "$page.html: live price with its fetch time" grep -q \
+		'live</span> fetched <time datetime="2026-11-2[56]T[0-9:]*Z"' \
+		"$work/site/$page.html"
+	check "$page.html: the declared price is shown beside it" grep -q \
+		'Declared: in \$2, out \$8' "$work/site/$page.html"
+	check "$page.md: live price with its fetch time" grep -q \
+		'live, fetched 2026-11-2[56]T' "$work/site/$page.md"
+done
+check "pricing.html: live input price 3" grep -q 'data-input="3"' \
+	"$work/site/pricing.html"
+check "vendor page lists unmatched live models" grep -q 'model-d' \
+	"$work/site/vendors/v-price.html"
+check "changes.html lists the price change" grep -q \
+	'Vendor v-price changed the price of org/model-a: input 0.88 → 0.9' \
+	"$work/site/changes.html"
+check "changes.html lists the added model" grep -q \
+	'Vendor v-price added org/model-d' "$work/site/changes.html"
+check "feed.xml has the price change as an entry" grep -q \
+	'<title>Vendor v-price changed the price of org/model-a' \
+	"$work/site/feed.xml"
+check "feed.xml entry ids are stable" grep -q \
+	'<id>https://example.org/mini/changes.html#2026-11-26/v-price/price/org/model-a</id>' \
+	"$work/site/feed.xml"
+check "the key is in no page" sh -c "! grep -rq '$KEY' '$work/site'"
+run --snapshot "$work/snap2.json" --out "$work/site2" build
+check "a second build gives the same bytes" diff -r "$work/site" "$work/site2"
+
 # ---- run 3: --accept-shrink and --only -----------------------------------------
 
 mark_log

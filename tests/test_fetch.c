@@ -72,7 +72,8 @@ static void test_url_origin(void **state)
 	S_origin("http://127.0.0.1:8080/v/x", "http://127.0.0.1:8080");
 	S_origin("http://localhost:8080/v/x", "http://localhost:8080");
 	S_origin("http://[::1]:8080/", "http://::1:8080");
-	S_origin("https://user:pw@api.example.org/", "https://api.example.org:443");
+	S_origin("https://user:pw@api.example.org/",
+		 "https://api.example.org:443");
 	assert_null(fetch_url_origin("::nonsense::"));
 }
 
@@ -80,7 +81,7 @@ static void test_url_redact(void **state)
 {
 	(void)state;
 	char *s = fetch_url_redact(
-		"https://user:SECRET@api.example.org/v1/models?key=SECRET#f");
+	    "https://user:SECRET@api.example.org/v1/models?key=SECRET#f");
 	assert_string_equal(s, "https://api.example.org/v1/models");
 	free(s);
 	s = fetch_url_redact("::nonsense::");
@@ -109,18 +110,17 @@ static void test_backoff(void **state)
 	assert_int_equal(fetch_backoff_ms(1, 2, 100, 30000, &seed), 2000);
 	assert_int_equal(fetch_backoff_ms(1, 0, 100, 30000, &seed), 0);
 	assert_int_equal(fetch_backoff_ms(1, 3600, 100, 1500, &seed), 1500);
-	assert_int_equal(fetch_backoff_ms(2, 86400L * 365 * 100, 100, 30000,
-					  &seed),
-			 30000);
+	assert_int_equal(
+	    fetch_backoff_ms(2, 86400L * 365 * 100, 100, 30000, &seed), 30000);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_url_check),
-		cmocka_unit_test(test_url_origin),
-		cmocka_unit_test(test_url_redact),
-		cmocka_unit_test(test_backoff),
+	    cmocka_unit_test(test_url_check),
+	    cmocka_unit_test(test_url_origin),
+	    cmocka_unit_test(test_url_redact),
+	    cmocka_unit_test(test_backoff),
 	};
 	return cmocka_run_group_tests_name("fetch", tests, NULL, NULL);
 }

@@ -50,11 +50,10 @@ static struct snapshot_stats S_ok(json_t *snap, const char *vendor, time_t t,
 static json_t *S_model(json_t *snap, const char *vendor, const char *id)
 {
 	return json_object_get(
-		json_object_get(snapshot_vendor(snap, vendor), "models"), id);
+	    json_object_get(snapshot_vendor(snap, vendor), "models"), id);
 }
 
-static const char *S_attempt(json_t *snap, const char *vendor,
-			     const char *key)
+static const char *S_attempt(json_t *snap, const char *vendor, const char *key)
 {
 	json_t *a = json_object_get(snapshot_vendor(snap, vendor), "attempt");
 	return json_string_value(json_object_get(a, key));
@@ -74,18 +73,17 @@ static void test_history_only_on_change(void **state)
 	json_t *h = json_object_get(S_model(snap, "v", "m1"), "history");
 	assert_int_equal(json_array_size(h), 1);
 	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(h, 0), "date")),
-		"2026-11-25");
+	    json_string_value(json_object_get(json_array_get(h, 0), "date")),
+	    "2026-11-25");
 
 	/* Same prices the next day: nothing new. */
 	st = S_ok(snap, "v", DAY2, &l, false);
 	assert_int_equal(st.added + st.removed + st.repriced, 0);
 	h = json_object_get(S_model(snap, "v", "m1"), "history");
 	assert_int_equal(json_array_size(h), 1);
-	assert_string_equal(
-		json_string_value(json_object_get(snapshot_vendor(snap, "v"),
-						  "last_success")),
-		"2026-11-26T09:46:40Z");
+	assert_string_equal(json_string_value(json_object_get(
+				snapshot_vendor(snap, "v"), "last_success")),
+			    "2026-11-26T09:46:40Z");
 
 	/* A price that prints the same is no change either. */
 	l.items[1].input += 1e-9;
@@ -104,7 +102,7 @@ static void test_history_only_on_change(void **state)
 	assert_true(json_real_value(json_object_get(last, "input")) == 2.5);
 	assert_true(json_is_null(json_object_get(last, "cached_input")));
 	assert_int_equal(json_array_size(json_object_get(
-				 S_model(snap, "v", "m0"), "history")),
+			     S_model(snap, "v", "m0"), "history")),
 			 1);
 
 	/* A price that becomes unknown is not a change: the history stays,
@@ -115,10 +113,10 @@ static void test_history_only_on_change(void **state)
 	assert_int_equal(st.repriced, 0);
 	assert_int_equal(st.priced, 2);
 	assert_int_equal(json_array_size(json_object_get(
-				 S_model(snap, "v", "m1"), "history")),
+			     S_model(snap, "v", "m1"), "history")),
 			 2);
 	assert_true(json_is_null(json_object_get(
-		json_object_get(S_model(snap, "v", "m1"), "price"), "input")));
+	    json_object_get(S_model(snap, "v", "m1"), "price"), "input")));
 	listing_release(&l);
 	json_decref(snap);
 }
@@ -139,16 +137,15 @@ static void test_failure_keeps_listing(void **state)
 	assert_int_equal(st.models, 4);
 	json_t *v = snapshot_vendor(snap, "v");
 	assert_true(json_is_true(json_object_get(v, "stale")));
-	assert_string_equal(json_string_value(json_object_get(v,
-							      "last_success")),
-			    "2026-11-25T09:46:40Z");
+	assert_string_equal(
+	    json_string_value(json_object_get(v, "last_success")),
+	    "2026-11-25T09:46:40Z");
 	assert_string_equal(S_attempt(snap, "v", "outcome"), "failed");
 	assert_string_equal(S_attempt(snap, "v", "error"),
 			    "HTTP 503 (after 3 attempts)");
-	assert_string_equal(S_attempt(snap, "v", "at"),
-			    "2026-11-26T09:46:40Z");
+	assert_string_equal(S_attempt(snap, "v", "at"), "2026-11-26T09:46:40Z");
 	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(v, "attempt"), "http_status")),
+			     json_object_get(v, "attempt"), "http_status")),
 			 503);
 	assert_int_equal(json_object_size(json_object_get(v, "models")), 4);
 
@@ -159,15 +156,15 @@ static void test_failure_keeps_listing(void **state)
 	assert_int_equal(st.models, 4);
 	assert_string_equal(S_attempt(snap, "v", "outcome"), "skipped");
 	assert_true(json_is_null(json_object_get(
-		json_object_get(snapshot_vendor(snap, "v"), "attempt"),
-		"http_status")));
+	    json_object_get(snapshot_vendor(snap, "v"), "attempt"),
+	    "http_status")));
 
 	/* Success again: fresh. */
 	S_ok(snap, "v", DAY3, &l, false);
 	v = snapshot_vendor(snap, "v");
 	assert_true(json_is_false(json_object_get(v, "stale")));
 	assert_true(json_is_null(
-		json_object_get(json_object_get(v, "attempt"), "error")));
+	    json_object_get(json_object_get(v, "attempt"), "error")));
 	listing_release(&l);
 	json_decref(snap);
 }
@@ -201,8 +198,8 @@ static void test_shrink_suspect(void **state)
 				    "takes the new one)");
 	assert_string_equal(S_attempt(snap, "v", "outcome"), "suspect");
 	assert_string_equal(S_attempt(snap, "v", "error"), st.why);
-	assert_true(json_is_true(
-		json_object_get(snapshot_vendor(snap, "v"), "stale")));
+	assert_true(
+	    json_is_true(json_object_get(snapshot_vendor(snap, "v"), "stale")));
 
 	st = S_ok(snap, "v", DAY2, &none, false);
 	assert_int_equal(st.outcome, SNAPSHOT_SUSPECT);
@@ -214,7 +211,7 @@ static void test_shrink_suspect(void **state)
 	assert_int_equal(st.models, 0);
 	assert_int_equal(st.removed, 4);
 	assert_int_equal(json_object_size(json_object_get(
-				 snapshot_vendor(snap, "v"), "removed")),
+			     snapshot_vendor(snap, "v"), "removed")),
 			 4);
 	listing_release(&four);
 	listing_release(&two);
@@ -297,9 +294,9 @@ static void test_missing_file_is_empty(void **state)
 	(void)state;
 	json_t *snap = NULL;
 	struct buf err = BUF_INIT;
-	assert_int_equal(snapshot_load("/nonexistent/stackmap/snapshot.json",
-				       &snap, &err),
-			 0);
+	assert_int_equal(
+	    snapshot_load("/nonexistent/stackmap/snapshot.json", &snap, &err),
+	    0);
 	assert_int_equal(err.len, 0);
 	assert_int_equal(json_object_size(json_object_get(snap, "vendors")), 0);
 	json_decref(snap);
@@ -313,53 +310,52 @@ static void test_garbage_rejected(void **state)
 		const char *text;
 		const char *want;
 	} cases[] = {
-		{"", "s.json:1:1: error: not valid JSON: "},
-		{"not json", "s.json:1:3: error: not valid JSON: "},
-		{"{\"format\": 1, \"format\": 1, \"vendors\": {}}",
-		 "s.json:1:"},
-		{"[]", "s.json: error: not a stackmap snapshot: a snapshot is a "
-		       "JSON object"},
-		{"{\"vendors\": {}}",
-		 "s.json: error: not a stackmap snapshot: format: missing, "
-		 "expected an integer"},
-		{"{\"format\": 2, \"vendors\": {}}",
-		 "s.json: error: not a stackmap snapshot: format 2 is not the "
-		 "supported format 1"},
-		{"{\"format\": 1}",
-		 "s.json: error: not a stackmap snapshot: vendors: missing, "
-		 "expected an object"},
-		{"{\"format\": 1, \"vendors\": {\"a\": 3}}",
-		 "s.json: error: not a stackmap snapshot: vendors[\"a\"]: "
-		 "expected an object"},
-		{"{\"format\": 1, \"vendors\": {\"a\": {}}}",
-		 "s.json: error: not a stackmap snapshot: vendors[\"a\"].models: "
-		 "missing, expected an object"},
-		{"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {\"m\": "
-		 "{\"price\": {\"input\": \"cheap\"}}}}}}",
-		 "s.json: error: not a stackmap snapshot: "
-		 "vendors[\"a\"].models[\"m\"].price.input: expected null or a "
-		 "number of at least 0"},
-		{"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {\"m\": "
-		 "{\"price\": {\"output\": -1}}}}}}",
-		 "s.json: error: not a stackmap snapshot: "
-		 "vendors[\"a\"].models[\"m\"].price.output: expected null or "
-		 "a number of at least 0"},
-		{"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {\"m\": "
-		 "{\"history\": [{\"date\": \"yesterday\"}]}}}}}",
-		 "s.json: error: not a stackmap snapshot: "
-		 "vendors[\"a\"].models[\"m\"].history[0].date: expected a date "
-		 "like 2026-11-25"},
-		{"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {}, "
-		 "\"attempt\": {\"at\": \"2026-11-25T10:00:00Z\", \"outcome\": "
-		 "\"great\"}}}}",
-		 "s.json: error: not a stackmap snapshot: "
-		 "vendors[\"a\"].attempt.outcome: 'great' is not ok, skipped, "
-		 "failed or suspect"},
-		{"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {}, "
-		 "\"removed\": {\"m\": {}}}}}",
-		 "s.json: error: not a stackmap snapshot: "
-		 "vendors[\"a\"].removed[\"m\"].removed: missing, expected a "
-		 "date like 2026-11-25"},
+	    {"", "s.json:1:1: error: not valid JSON: "},
+	    {"not json", "s.json:1:3: error: not valid JSON: "},
+	    {"{\"format\": 1, \"format\": 1, \"vendors\": {}}", "s.json:1:"},
+	    {"[]", "s.json: error: not a stackmap snapshot: a snapshot is a "
+		   "JSON object"},
+	    {"{\"vendors\": {}}",
+	     "s.json: error: not a stackmap snapshot: format: missing, "
+	     "expected an integer"},
+	    {"{\"format\": 2, \"vendors\": {}}",
+	     "s.json: error: not a stackmap snapshot: format 2 is not the "
+	     "supported format 1"},
+	    {"{\"format\": 1}",
+	     "s.json: error: not a stackmap snapshot: vendors: missing, "
+	     "expected an object"},
+	    {"{\"format\": 1, \"vendors\": {\"a\": 3}}",
+	     "s.json: error: not a stackmap snapshot: vendors[\"a\"]: "
+	     "expected an object"},
+	    {"{\"format\": 1, \"vendors\": {\"a\": {}}}",
+	     "s.json: error: not a stackmap snapshot: vendors[\"a\"].models: "
+	     "missing, expected an object"},
+	    {"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {\"m\": "
+	     "{\"price\": {\"input\": \"cheap\"}}}}}}",
+	     "s.json: error: not a stackmap snapshot: "
+	     "vendors[\"a\"].models[\"m\"].price.input: expected null or a "
+	     "number of at least 0"},
+	    {"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {\"m\": "
+	     "{\"price\": {\"output\": -1}}}}}}",
+	     "s.json: error: not a stackmap snapshot: "
+	     "vendors[\"a\"].models[\"m\"].price.output: expected null or "
+	     "a number of at least 0"},
+	    {"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {\"m\": "
+	     "{\"history\": [{\"date\": \"yesterday\"}]}}}}}",
+	     "s.json: error: not a stackmap snapshot: "
+	     "vendors[\"a\"].models[\"m\"].history[0].date: expected a date "
+	     "like 2026-11-25"},
+	    {"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {}, "
+	     "\"attempt\": {\"at\": \"2026-11-25T10:00:00Z\", \"outcome\": "
+	     "\"great\"}}}}",
+	     "s.json: error: not a stackmap snapshot: "
+	     "vendors[\"a\"].attempt.outcome: 'great' is not ok, skipped, "
+	     "failed or suspect"},
+	    {"{\"format\": 1, \"vendors\": {\"a\": {\"models\": {}, "
+	     "\"removed\": {\"m\": {}}}}}",
+	     "s.json: error: not a stackmap snapshot: "
+	     "vendors[\"a\"].removed[\"m\"].removed: missing, expected a "
+	     "date like 2026-11-25"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		json_t *snap = (json_t *)&cases; /* must be reset to NULL */
@@ -418,15 +414,15 @@ static void test_changes_feed(void **state)
 	listing_sort(&l);
 	S_ok(snap, "v", DAY3, &l, false);
 	json_t *m2 = S_model(snap, "v", "m2");
-	assert_string_equal(json_string_value(json_object_get(m2, "first_seen")),
-			    "2026-11-27");
+	assert_string_equal(
+	    json_string_value(json_object_get(m2, "first_seen")), "2026-11-27");
 	json_t *h = json_object_get(m2, "history");
 	assert_int_equal(json_array_size(h), 2); /* 3/6 before, 3/null now */
 	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(h, 0), "date")),
-		"2026-11-25");
+	    json_string_value(json_object_get(json_array_get(h, 0), "date")),
+	    "2026-11-25");
 	assert_null(json_object_get(
-		json_object_get(snapshot_vendor(snap, "v"), "removed"), "m2"));
+	    json_object_get(snapshot_vendor(snap, "v"), "removed"), "m2"));
 	snapshot_changes(snap, &c, &n);
 	assert_string_equal(c[0].date, "2026-11-27");
 	assert_string_equal(c[0].model, "m2");
@@ -472,16 +468,15 @@ static void test_diff(void **state)
 
 	struct buf md = BUF_INIT;
 	diff_markdown(d, &md);
-	assert_string_equal(md.data,
-			    "## Live listing changes\n\n"
-			    "1 added, 1 removed, 2 price changes.\n\n"
-			    "### v\n\n"
-			    "- added `` m\\|`x `` (input 0.5)\n"
-			    "- removed `m2` (input 3, output 6)\n\n"
-			    "| Model | Price | Old | New | Change |\n"
-			    "| --- | --- | ---: | ---: | ---: |\n"
-			    "| `m1` | input | 2 | 2.2 | +10.0% |\n"
-			    "| `m1` | output | 4 | n/a | n/a |\n");
+	assert_string_equal(md.data, "## Live listing changes\n\n"
+				     "1 added, 1 removed, 2 price changes.\n\n"
+				     "### v\n\n"
+				     "- added `` m\\|`x `` (input 0.5)\n"
+				     "- removed `m2` (input 3, output 6)\n\n"
+				     "| Model | Price | Old | New | Change |\n"
+				     "| --- | --- | ---: | ---: | ---: |\n"
+				     "| `m1` | input | 2 | 2.2 | +10.0% |\n"
+				     "| `m1` | output | 4 | n/a | n/a |\n");
 	buf_release(&md);
 	json_decref(d);
 
@@ -497,10 +492,11 @@ static void test_diff(void **state)
 	buf_init(&md);
 	diff_markdown(d, &md);
 	assert_non_null(strstr(md.data, "\n### \\<b\\>\\[x\\]\\(y\\) \\# h\n"));
-	pc = json_object_get(json_object_get(json_object_get(d, "vendors"), "v"),
-			     "price_changes");
-	assert_true(json_is_null(
-		json_object_get(json_array_get(pc, 0), "percent")));
+	pc =
+	    json_object_get(json_object_get(json_object_get(d, "vendors"), "v"),
+			    "price_changes");
+	assert_true(
+	    json_is_null(json_object_get(json_array_get(pc, 0), "percent")));
 	buf_release(&md);
 	json_decref(d);
 	json_decref(c);
@@ -517,14 +513,14 @@ static void test_diff(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_history_only_on_change),
-		cmocka_unit_test(test_failure_keeps_listing),
-		cmocka_unit_test(test_shrink_suspect),
-		cmocka_unit_test(test_serialisation_deterministic),
-		cmocka_unit_test(test_missing_file_is_empty),
-		cmocka_unit_test(test_garbage_rejected),
-		cmocka_unit_test(test_changes_feed),
-		cmocka_unit_test(test_diff),
+	    cmocka_unit_test(test_history_only_on_change),
+	    cmocka_unit_test(test_failure_keeps_listing),
+	    cmocka_unit_test(test_shrink_suspect),
+	    cmocka_unit_test(test_serialisation_deterministic),
+	    cmocka_unit_test(test_missing_file_is_empty),
+	    cmocka_unit_test(test_garbage_rejected),
+	    cmocka_unit_test(test_changes_feed),
+	    cmocka_unit_test(test_diff),
 	};
 	return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
 }
