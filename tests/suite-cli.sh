@@ -54,6 +54,35 @@ cp -R tests/fixtures/mini "$tmp/cat"
 sed -i 's/checked: 2026-11-01/checked: 2025-01-01/' "$tmp/cat/vendors/acme-lab.yaml"
 expect 0 "warning without --strict" "$bin" --catalog "$tmp/cat" validate
 expect 1 "warning with --strict" "$bin" --catalog "$tmp/cat" validate --strict
+# a second build changes no byte and no mtime; a removed vendor's pages go
+expect 0 "build mini" "$bin" --catalog tests/fixtures/mini --out "$tmp/site" build
+find "$tmp/site" -type f -printf '%P %s %T@ %i\n' | sort >"$tmp/first"
+expect 0 "build mini again" "$bin" --catalog tests/fixtures/mini --out "$tmp/site" build
+find "$tmp/site" -type f -printf '%P %s %T@ %i\n' | sort >"$tmp/second"
+if cmp -s "$tmp/first" "$tmp/second"; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL second build changed files or mtimes"
+	diff "$tmp/first" "$tmp/second" | head -n 5; fi
+contains "$tmp/err" "0 changed" "second build reports no change"
+rm -rf "$tmp/cat2"
+cp -R tests/fixtures/mini "$tmp/cat2"
+rm "$tmp/cat2/vendors/glue.yaml"
+expect 0 "build without a vendor" "$bin" --catalog "$tmp/cat2" --out "$tmp/site" build
+if [ ! -e "$tmp/site/vendors/glue.html" ] && [ ! -e "$tmp/site/vendors/glue.md" ] &&
+	[ -e "$tmp/site/vendors/fastinfer.html" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL a removed vendor's pages remain"; fi
+# a failing build leaves the previous site intact
+cp -R tests/fixtures/mini "$tmp/cat3"
+echo "colour: red" >>"$tmp/cat3/vendors/glue.yaml"
+expect 1 "build of an invalid catalog" "$bin" --catalog "$tmp/cat3" --out "$tmp/site" build
+contains "$tmp/err" "the site was not rebuilt" "invalid catalog: site not rebuilt"
+cp -R templates "$tmp/tpl"
+printf '{{#broken}}\n' >"$tmp/tpl/html/vendor.mustache"
+expect 1 "build with a broken template" "$bin" --catalog tests/fixtures/mini \
+	--templates "$tmp/tpl" --out "$tmp/site" build
+contains "$tmp/err" "tpl/html/vendor.mustache:1:1: error:" "template error has its place"
+if [ -e "$tmp/site/index.html" ] && [ ! -e "$tmp/site/vendors/glue.html" ] &&
+	[ ! -e "$tmp/site.staging" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL a failed build changed the site"; fi
 # the man page is clean mdoc
 if command -v mandoc >/dev/null 2>&1; then
 	expect 0 "mandoc -Tlint man/stackmap.1" mandoc -Tlint -W warning man/stackmap.1
