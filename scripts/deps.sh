@@ -11,6 +11,11 @@ check) want="$build_pkgs $check_pkgs" ;;
 *) echo "usage: $0 build|check" >&2; exit 2 ;;
 esac
 missing=""
+if [ "${1:-build}" = check ]; then
+	# the site checks: a browser, Java for the Nu checker, Node.js for npm
+	want="$want chromium default-jre-headless"
+	command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+fi
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
