@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/stackmap
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 VERSION := $(shell cat VERSION)
@@ -15,6 +16,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	$(WARN) $(HARDEN) -DSTACKMAP_VERSION='"$(VERSION)"' \
+	-DSTACKMAP_DATADIR='"$(DATADIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
@@ -85,15 +87,29 @@ asan:
 valgrind: all $(TEST_BINS)
 	@VALGRIND=1 STACKMAP=$(abspath $(BIN)) sh tests/run-all.sh $(BUILD)
 
+# src/datadir.c compiles DATADIR in (where an installed stackmap finds its
+# templates and the skeleton of `stackmap init`): rebuild it when DATADIR
+# changes, so `make install PREFIX=/opt/x` installs a binary that looks
+# in /opt/x/share/stackmap.
+$(BUILD)/datadir.o: $(BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp: datadir-stamp-check | $(BUILD)/.deps
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+.PHONY: datadir-stamp-check
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 stackmap $(DESTDIR)$(BINDIR)/stackmap
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/stackmap
 	install -m 0644 man/stackmap.1 $(DESTDIR)$(MANDIR)/man1/stackmap.1
 	install -d $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/skeleton
 	cp -R templates $(DESTDIR)$(DATADIR)/
+	cp -R skeleton $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 completion/stackmap.bash $(DESTDIR)$(BASHCOMPDIR)/stackmap
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stackmap $(DESTDIR)$(MANDIR)/man1/stackmap.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/stackmap
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

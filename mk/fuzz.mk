@@ -31,7 +31,7 @@ FUZZ_OBJ     := $(LIBSRC:src/%.c=$(FUZZ_DIR)/obj/%.o)
 
 # One harness per input the tool reads from someone else. snapshot (the
 # snapshot loader and `diff`) joins once src/snapshot.h and src/diff.h do.
-FUZZ_NAMES   := yaml catalog primer mustache adapter request markdown view
+FUZZ_NAMES   := yaml catalog primer mustache adapter request url markdown view
 ifneq ($(wildcard src/snapshot.h),)
 ifneq ($(wildcard src/diff.h),)
 FUZZ_NAMES   += snapshot
@@ -49,6 +49,7 @@ FUZZ_MAXLEN_primer   := 65536
 FUZZ_MAXLEN_mustache := 32768
 FUZZ_MAXLEN_adapter  := 262144
 FUZZ_MAXLEN_request  := 4096
+FUZZ_MAXLEN_url      := 4096
 FUZZ_MAXLEN_markdown := 65536
 FUZZ_MAXLEN_view     := 65536
 FUZZ_MAXLEN_snapshot := 131072

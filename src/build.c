@@ -77,10 +77,11 @@ static json_t *S_context(struct build *b, const char *kind, const char *path,
 	static const char *const nav[][3] = {
 		{"Stack map", "index", "index"},
 		{"Pricing", "pricing", "pricing"},
+		{"Which provider?", "choose", "choose"},
 		{"Changes", "changes", "changes"},
 	};
 	json_t *nav_arr = json_array();
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
 		struct buf href = BUF_INIT;
 		buf_printf(&href, "%s%s.html", buf_cstr(&root), nav[i][1]);
 		json_array_append_new(
@@ -519,6 +520,7 @@ static int S_sitemap(struct build *b)
 		       "sitemap/0.9\">\n");
 	S_sitemap_url(&xml, base, "index.html");
 	S_sitemap_url(&xml, base, "pricing.html");
+	S_sitemap_url(&xml, base, "choose.html");
 	S_sitemap_url(&xml, base, "changes.html");
 	static const char *const lists[][3] = {
 		{"layers", "layers", "id"},

@@ -8,9 +8,10 @@
 
 #include "xalloc.h"
 
-/* True for URLs a published page may link to: http(s), a relative path
- * or a fragment. Anything with another scheme (javascript:, data:, …) is
- * refused. */
+/* True for URLs a published page may link to: http(s), or a relative
+ * path or fragment with neither ':' nor '&' (an entity such as "&#115;"
+ * would turn back into a scheme when the CommonMark is parsed again).
+ * Anything with another scheme (javascript:, data:, ...) is refused. */
 static int S_url_is_safe(const char *url)
 {
 	if (!url)
@@ -18,14 +19,7 @@ static int S_url_is_safe(const char *url)
 	if (strncasecmp(url, "http://", 7) == 0 ||
 	    strncasecmp(url, "https://", 8) == 0)
 		return 1;
-	/* relative: no ':' before the first '/', '?' or '#' */
-	for (const char *p = url; *p; p++) {
-		if (*p == '/' || *p == '?' || *p == '#')
-			return 1;
-		if (*p == ':')
-			return 0;
-	}
-	return 1;
+	return strpbrk(url, ":&") == NULL;
 }
 
 /* Removes raw HTML nodes and empties unsafe link URLs. Returns how many

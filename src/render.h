@@ -12,7 +12,7 @@
  *   layer: layer (+ layer.vendors as full VENDOR objects);
  *   vendor: vendor; model: model; pricing: offers, models, vendors;
  *   primer: primer {slug, title, summary, body_html | body_markdown};
- *   changes: changes.
+ *   changes: changes; choose: the pricing keys plus choose (choose.h).
  *
  * Ownership: struct renderer is caller-owned (renderer_open /
  * renderer_close) and owns the compiled templates. */

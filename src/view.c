@@ -80,15 +80,22 @@ static json_t *S_str(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* Prices beyond this are not prices: shown as unknown. */
+#define PRICE_MAX 1e9
+
 static json_t *S_price_str(double v)
 {
+	if (!isfinite(v) || v > PRICE_MAX)
+		v = NAN;
 	char tmp[32];
 	return json_string(listing_format_price(v, tmp));
 }
 
 static json_t *S_price_num(double v)
 {
-	return isnan(v) ? json_null() : json_real(listing_round_price(v));
+	if (!isfinite(v) || v > PRICE_MAX)
+		return json_null();
+	return json_real(listing_round_price(v));
 }
 
 static json_t *S_int_or_null(long v)
@@ -189,9 +196,8 @@ static json_t *S_live_model(json_t *live, const char *remote_id,
 static double S_json_price(json_t *price, const char *key)
 {
 	json_t *v = json_object_get(price, key);
-	return json_is_number(v) && json_number_value(v) >= 0
-		       ? json_number_value(v)
-		       : NAN;
+	double d = json_is_number(v) ? json_number_value(v) : NAN;
+	return isfinite(d) && d >= 0 && d <= PRICE_MAX ? d : NAN;
 }
 
 static double S_blend(double input, double output)

@@ -245,6 +245,13 @@ static void test_markdown_safe(void **state)
 	assert_null(strstr(md, "iframe"));
 	assert_null(strstr(md, "javascript:"));
 	free(md);
+	/* an entity that turns back into a scheme when re-parsed */
+	md = markdown_to_safe_commonmark("[z](java&amp;#115;cript:alert(1))\n");
+	assert_null(strstr(md, "#115"));
+	free(md);
+	html = markdown_to_html("[z](java&amp;#115;cript:alert(1))\n");
+	assert_non_null(strstr(html, "href=\"\""));
+	free(html);
 }
 
 static void test_escapers(void **state)

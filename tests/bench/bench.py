@@ -49,6 +49,19 @@ def log(msg):
 
 
 CPU = []  # user+sys seconds of the last run, read by callers that want it
+OTHERS = []  # cores kept busy by other processes during each timed run
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def busy_seconds():
+    """CPU seconds spent busy on all cores since boot (/proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return float("nan")
+    # user nice system idle iowait irq softirq steal ...
+    return (sum(v[:8]) - v[3] - v[4]) / TICK
 
 
 def run(argv, out_path=os.devnull, err_path=os.devnull):
@@ -60,11 +73,14 @@ def run(argv, out_path=os.devnull, err_path=os.devnull):
           (os.POSIX_SPAWN_OPEN, 2, err_path,
            os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
     env = dict(os.environ)
+    b0 = busy_seconds()
     t0 = time.perf_counter()
     pid = os.posix_spawnp(argv[0], argv, env, file_actions=fa)
     _, status, ru = os.wait4(pid, 0)
     t1 = time.perf_counter()
+    b1 = busy_seconds()
     CPU[:] = [ru.ru_utime + ru.ru_stime]
+    OTHERS.append(max(0.0, (b1 - b0 - CPU[0]) / (t1 - t0)))
     return t1 - t0, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
 
 
@@ -249,6 +265,19 @@ def template_note(templates):
     return ""
 
 
+def wait_quiet(limit):
+    """Waits up to limit seconds for a 3-second window in which other
+    processes use less than a quarter of a core."""
+    end = time.monotonic() + limit
+    while True:
+        b0 = busy_seconds()
+        time.sleep(3)
+        used = (busy_seconds() - b0) / 3
+        if used < 0.25 or time.monotonic() >= end:
+            return used
+        log("waiting for a quiet machine (others use %.2f cores)" % used)
+
+
 def bench_size(a, size, hugo_ok):
     nv, nm, no = SIZES[size]
     base = os.path.join(a.work, size)
@@ -259,6 +288,9 @@ def bench_size(a, size, hugo_ok):
          "samples": {}}
     log("%s: generating %d vendors, %d models, %d offers" % (size, nv, nm,
                                                              no))
+    if a.wait_quiet > 0:
+        wait_quiet(a.wait_quiet)
+    del OTHERS[:]
     subprocess.run([sys.executable, a.gen, "--seed", str(a.seed), size, cat],
                    check=True)
     sm = [a.stackmap, "--catalog", cat, "--templates", a.templates]
@@ -368,6 +400,11 @@ def bench_size(a, size, hugo_ok):
     r["samples"]["rebuild (s)"] = rt
     log("%s: rebuild %s s (%s changed)" % (size, fmt_s(r["rebuild_s"]),
                                            r.get("rebuild_changed")))
+    r["others"] = med(OTHERS)
+    r["others_max"] = max(OTHERS) if OTHERS else float("nan")
+    if r["others"] > 0.25:
+        log("%s: warning: other processes kept %.2f cores busy during the "
+            "median run: the machine is not quiet" % (size, r["others"]))
     if not a.keep:
         rmtree(base)
     return r
@@ -378,7 +415,7 @@ def table(results):
             "validate RSS (MB)", "build (s)", "build CPU (s)", "pages", "pages/s",
             "build RSS (MB)", "µs/page", "floor (s)", "build ÷ floor",
             "Hugo (s)", "Hugo RSS (MB)", "Hugo pages", "stackmap ÷ Hugo",
-            "rebuild (s)", "rebuild RSS (MB)"]
+            "rebuild (s)", "rebuild RSS (MB)", "others busy (cores)"]
     rows = []
     for r in results:
         rows.append([
@@ -395,7 +432,7 @@ def table(results):
             "n/a" if r["hugo_pages"] != r["hugo_pages"]
             else "{:,}".format(r["hugo_pages"]),
             fmt_ratio(r["over_hugo"], 3), fmt_s(r["rebuild_s"]),
-            fmt_mb(r["rebuild_rss"])])
+            fmt_mb(r["rebuild_rss"]), "%.2f" % r["others"]])
     lines = ["| " + " | ".join(head) + " |",
              "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -442,6 +479,9 @@ def main():
     ap.add_argument("--work", default="/dev/shm/stackmap-bench")
     ap.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--wait-quiet", type=float, default=0, metavar="S",
+                    help="before each size, wait up to S seconds for other "
+                    "processes to leave the CPUs idle")
     ap.add_argument("--keep", action="store_true",
                     help="keep the catalogs and trees under --work")
     a = ap.parse_args()
@@ -524,7 +564,12 @@ def main():
            "every core, stackmap one; *rebuild* = a second build into the "
            "existing tree where no file changes (stackmap compares and "
            "hard-links each file, then swaps the trees and deletes the old "
-           "one).", "",
+           "one); *others busy* = the median, over this size's timed runs, "
+           "of the cores other processes kept busy meanwhile (from "
+           "/proc/stat less the measured process's own CPU time): above "
+           "about 0.25 the machine was shared and wall times are inflated; "
+           "*build CPU* = user + system time of the build, which contention "
+           "inflates much less.", "",
            "## Targets", ""]
     md += targets(results)
     md += ["", "## Details", ""]

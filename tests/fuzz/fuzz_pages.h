@@ -97,7 +97,8 @@ static void fuzz_render_page(struct renderer *r, const char *kind,
 	json_decref(ctx);
 }
 
-/* The pages whose content comes from the catalog and the snapshot. */
+/* The pages whose content comes from the catalog and the snapshot:
+ * index, pricing, choose, layers, changes, vendors and models. */
 static void fuzz_render_pages(struct renderer *r, json_t *view)
 {
 	json_t *ctx = fuzz_page_context(view, "index", "index", "Index");
@@ -111,6 +112,37 @@ static void fuzz_render_pages(struct renderer *r, json_t *view)
 	json_object_set(ctx, "models", json_object_get(view, "models"));
 	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
 	fuzz_render_page(r, "pricing", ctx);
+
+	if (renderer_has(r, RENDER_HTML, "choose")) {
+		ctx = fuzz_page_context(view, "choose", "choose", "Choose");
+		json_object_set(ctx, "offers", json_object_get(view, "offers"));
+		json_object_set(ctx, "models", json_object_get(view, "models"));
+		json_object_set(ctx, "vendors",
+				json_object_get(view, "vendors"));
+		fuzz_render_page(r, "choose", ctx);
+	}
+
+	size_t l;
+	json_t *layer;
+	json_array_foreach(json_object_get(view, "layers"), l, layer)
+	{
+		const char *id = json_string_value(json_object_get(layer, "id"));
+		json_t *copy = json_copy(layer);
+		json_t *full = json_array();
+		size_t k;
+		json_t *v;
+		json_array_foreach(json_object_get(view, "vendors"), k, v)
+		{
+			const char *vl =
+			    json_string_value(json_object_get(v, "layer"));
+			if (id && vl && strcmp(vl, id) == 0)
+				json_array_append(full, v);
+		}
+		json_object_set_new(copy, "vendors", full);
+		ctx = fuzz_page_context(view, "layer", "layers/x", id);
+		json_object_set_new(ctx, "layer", copy);
+		fuzz_render_page(r, "layer", ctx);
+	}
 
 	ctx = fuzz_page_context(view, "changes", "changes", "Changes");
 	json_object_set(ctx, "changes", json_object_get(view, "changes"));

@@ -368,10 +368,10 @@ def corpus(root):
                              "fastinfer.yaml")).decode()
     add("catalog", "fixture", bytes([3]) + fast.encode())
     marked = (fast.replace("name: FastInfer", "name: Fast" + MARK + "Infer")
-              .replace("summary: Hosts", "summary: \"'" + MARK + "\" Hosts")
+              .replace("summary: Hosts", "summary: Hosts '" + MARK + "\"")
               .replace("FastInfer is a *test* provider.",
                        "FastInfer " + MARK + " `<fuzz>` *test* "
-                       "[x](javascript:alert(1))")
+                       "[x](javascript:alert(1)) &lt;fuzz&gt;")
               .replace("remote_id: acme/Open-7B-Instruct",
                        "remote_id: \"acme/" + MARK + "\"")
               .replace("note: Series B.", "note: Series " + MARK))
@@ -411,6 +411,18 @@ def corpus(root):
         add("request", "%s-%d" % (style, i),
             bytes([ADAPTERS.index(style)]) +
             b"\0".join(p.encode() for p in parts))
+
+    # url
+    for i, u in enumerate([
+            "https://api.example.test/v1/models?page=2&key=secret#frag",
+            "https://user:pass@API.Example.TEST:8443/x",
+            "http://127.0.0.1:8080/models", "http://[::1]/", "http://localhost/",
+            "http://evil.example/", "HTTPS://h/", "https://[fe80::1%25eth0]/",
+            "https://evil.com\\@api.example.test/", "ftp://x/",
+            "https://a@b@c/", "https://xn--d1acufc.xn--p1ai/",
+            "https://%61pi.example.test/", "https://0x7f.1/",
+            "https://api.example.test:0443/;type=a"]):
+        add("url", "url-%02d" % i, u)
 
     # mustache
     for name, data in mustache_seeds(root):
