@@ -8,7 +8,7 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	adapter_entry_name(e, item, "display_name", NULL);
+	adapter_entry_name(e, item, "display_name", (const char *)NULL);
 }
 
 static const struct adapter_list S_list = {

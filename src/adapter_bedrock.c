@@ -26,7 +26,7 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	adapter_entry_name(e, item, "modelName", NULL);
+	adapter_entry_name(e, item, "modelName", (const char *)NULL);
 }
 
 static const struct adapter_list S_list = {

@@ -22,8 +22,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	e->context = adapter_member_context(item, "inputTokenLimit", NULL);
-	adapter_entry_name(e, item, "displayName", NULL);
+	e->context = adapter_member_context(item, "inputTokenLimit", (const char *)NULL);
+	adapter_entry_name(e, item, "displayName", (const char *)NULL);
 }
 
 static const struct adapter_list S_list = {

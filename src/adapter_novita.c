@@ -9,8 +9,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	e->context = adapter_member_context(item, "context_size", NULL);
-	adapter_entry_name(e, item, "title", NULL);
+	e->context = adapter_member_context(item, "context_size", (const char *)NULL);
+	adapter_entry_name(e, item, "title", (const char *)NULL);
 	e->input = adapter_json_price(
 	    json_object_get(item, "input_token_price_per_m"), -4);
 	e->output = adapter_json_price(

@@ -12,8 +12,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 	 * max_context_length. */
 	e->context =
 	    adapter_member_context(item, "context_window", "context_length",
-				   "max_context_length", NULL);
-	adapter_entry_name(e, item, "name", "display_name", NULL);
+				   "max_context_length", (const char *)NULL);
+	adapter_entry_name(e, item, "name", "display_name", (const char *)NULL);
 	e->input = adapter_json_price(json_object_get(item, "input_price"), 0);
 	e->output =
 	    adapter_json_price(json_object_get(item, "output_price"), 0);

@@ -9,12 +9,12 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	e->context = adapter_member_context(item, "context_length", NULL);
+	e->context = adapter_member_context(item, "context_length", (const char *)NULL);
 	if (e->context < 0)
 		e->context = adapter_member_context(
 		    adapter_member_object(item, "top_provider"),
-		    "context_length", NULL);
-	adapter_entry_name(e, item, "name", NULL);
+		    "context_length", (const char *)NULL);
+	adapter_entry_name(e, item, "name", (const char *)NULL);
 	adapter_token_pricing(json_object_get(item, "pricing"), e);
 }
 

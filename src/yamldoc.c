@@ -276,8 +276,9 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 				stack[depth].pending_key = NULL;
 				depth++;
 			}
-		} else if (type == YAML_SEQUENCE_END_EVENT ||
-			   type == YAML_MAPPING_END_EVENT) {
+		} else if ((type == YAML_SEQUENCE_END_EVENT ||
+			    type == YAML_MAPPING_END_EVENT) &&
+			   depth > 0) {
 			struct ynode *n = stack[--depth].node;
 			if (depth == 0) {
 				root = n;
