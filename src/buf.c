@@ -99,3 +99,13 @@ const char *buf_cstr(struct buf *b)
 	}
 	return b->data;
 }
+
+void buf_put_visible(struct buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			buf_printf(b, "\\x%02X", *p);
+		else
+			buf_putc(b, (char)*p);
+	}
+}

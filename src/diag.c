@@ -28,8 +28,11 @@ static void S_vadd(struct diags *d, enum diag_severity sev, struct loc at,
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->items = xrealloc(d->items, d->cap * sizeof(*d->items));
 	}
-	struct buf msg = BUF_INIT;
-	buf_vprintf(&msg, fmt, ap);
+	struct buf raw = BUF_INIT, msg = BUF_INIT;
+	buf_vprintf(&raw, fmt, ap);
+	/* messages quote input: keep its control characters visible */
+	buf_put_visible(&msg, buf_cstr(&raw));
+	buf_release(&raw);
 	struct diag *item = &d->items[d->count];
 	item->severity = sev;
 	item->path = xstrdup(at.path ? at.path : "stackmap");

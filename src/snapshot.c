@@ -171,7 +171,9 @@ static int S_check_models(const json_t *v, struct buf *where,
 	json_object_foreach((json_t *)models, id, m)
 	{
 		where->len = len;
-		buf_printf(where, ".%s[\"%s\"]", member, id);
+		buf_printf(where, ".%s[\"", member);
+		buf_put_visible(where, id);
+		buf_puts(where, "\"]");
 		if (S_check_model(m, where, strcmp(member, "removed") == 0,
 				  err))
 			return -1;
@@ -251,7 +253,9 @@ static int S_check(const json_t *root, struct buf *err)
 	json_object_foreach(json_object_get(root, "vendors"), id, v)
 	{
 		buf_reset(&where);
-		buf_printf(&where, "vendors[\"%s\"]", id);
+		buf_puts(&where, "vendors[\"");
+		buf_put_visible(&where, id);
+		buf_puts(&where, "\"]");
 		if (S_check_vendor(v, &where, err))
 			goto out;
 	}

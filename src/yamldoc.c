@@ -141,6 +141,13 @@ static int S_attach(struct frame *top, struct ynode *node,
 			yamldoc_free(node);
 			return -1;
 		}
+		if (top->node->count >= YAMLDOC_MAX_KEYS) {
+			diag_error(diags, node->loc,
+				   "more than %d keys in one mapping",
+				   YAMLDOC_MAX_KEYS);
+			yamldoc_free(node);
+			return -1;
+		}
 		struct ynode *dup = NULL;
 		for (size_t i = 0; i < top->node->count; i++)
 			if (strcmp(top->node->keys[i]->text, node->text) == 0)

@@ -1,7 +1,8 @@
 /* yamldoc: reads one YAML file into a small node tree that remembers where
  * each node stands, refusing what a catalog never needs and an attacker
  * would use: files over 4 MiB, invalid UTF-8, aliases and anchors, tags,
- * nesting deeper than 64, more than one document, duplicate mapping keys.
+ * nesting deeper than 64, mappings of more than 1000 keys, more than one
+ * document, duplicate mapping keys.
  *
  * Ownership: yamldoc_parse returns a tree the caller frees with
  * yamldoc_free; every node, scalar and key inside it belongs to the tree.
@@ -17,6 +18,9 @@
 
 #define YAMLDOC_MAX_BYTES (4u * 1024u * 1024u)
 #define YAMLDOC_MAX_DEPTH 64
+/* Keys in one mapping: a catalog mapping has a few dozen at most, and the
+ * duplicate-key check is linear per key. */
+#define YAMLDOC_MAX_KEYS 1000
 
 enum ynode_kind {
 	YNODE_SCALAR,
