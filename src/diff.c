@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff_check.h"
 #include "exitcode.h"
 #include "fsutil.h"
 #include "listing.h"
@@ -48,8 +49,12 @@ static void S_price_changes(json_t *changes, const char *id,
 		if (!isnan(o) && !isnan(n) &&
 		    listing_round_price(o) == listing_round_price(n))
 			continue;
-		double pct = !isnan(o) && !isnan(n) && o != 0
-				 ? round((n - o) / o * 10000) / 100
+		/* from the prices as printed, so a price shown as 0 gives no
+		 * percentage */
+		double ro = isnan(o) ? NAN : listing_round_price(o);
+		double rn = isnan(n) ? NAN : listing_round_price(n);
+		double pct = !isnan(ro) && !isnan(rn) && ro != 0
+				 ? round((rn - ro) / ro * 10000) / 100
 				 : NAN;
 		json_t *percent = isfinite(pct) ? json_real(pct) : json_null();
 		json_array_append_new(
@@ -304,6 +309,10 @@ int diff_run(const struct options *opt)
 	if (S_read(opt->diff_old, &old_snap) != 0 ||
 	    S_read(opt->diff_new, &new_snap) != 0)
 		goto out;
+	if (opt->diff_check) {
+		rc = diff_check_run(opt, old_snap, new_snap);
+		goto out;
+	}
 	changes = diff_snapshots(old_snap, new_snap);
 	if (opt->format && strcmp(opt->format, "json") == 0) {
 		char *text = snapshot_dump(changes, NULL);

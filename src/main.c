@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "choose.h"
+#include "datadir.h"
 #include "exitcode.h"
 #include "options.h"
 #include "version.h"
@@ -18,15 +19,18 @@ static const char S_usage[] =
 	"  build             validate, then render the site into --out\n"
 	"  probe             ask each vendor's API for its live models and "
 	"prices\n"
-	"  diff OLD NEW      compare two snapshots\n"
+	"  diff OLD NEW      compare two snapshots (--check: may NEW "
+	"replace OLD?)\n"
 	"  schema NAME       print the JSON Schema of vendor, model, site or "
 	"primer\n"
 	"  choose --model ID rank every host of a model for a monthly "
 	"workload\n"
+	"  init DIR          start a catalog project of your own in DIR\n"
 	"\n"
 	"global options:\n"
 	"  --catalog DIR     catalog folder (default: catalog)\n"
-	"  --templates DIR   templates folder (default: templates)\n"
+	"  --templates DIR   templates folder (default: templates, else "
+	"installed)\n"
 	"  --out DIR         output folder (default: site)\n"
 	"  --snapshot FILE   live snapshot (default: CATALOG/snapshot.json)\n"
 	"  -q, --quiet       print only errors\n"
@@ -70,11 +74,17 @@ static const struct option S_probe_opts[] = {
 
 static const struct option S_diff_opts[] = {
 	{"format", required_argument, NULL, 'f'},
+	{"check", no_argument, NULL, 'k'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
 static const struct option S_schema_opts[] = {
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option S_init_opts[] = {
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -113,8 +123,13 @@ static const struct command S_commands[] = {
 	 "o:j:t:ah", S_probe_opts, 0},
 	{"diff", diff_run,
 	 "usage: stackmap [global options] diff [--format md|json] OLD NEW\n"
-	 "Prints what changed between two snapshots.\n",
-	 "f:h", S_diff_opts, 2},
+	 "       stackmap [global options] diff --check OLD NEW\n"
+	 "Prints what changed between two snapshots. --check prints only\n"
+	 "problems, and fails when NEW may not replace OLD: when it lacks a\n"
+	 "vendor, a model or a price history that OLD had (a model may go\n"
+	 "only with its removal recorded), goes back in time, or records no\n"
+	 "successful probe since OLD.\n",
+	 "f:kh", S_diff_opts, 2},
 	{"schema", schema_run,
 	 "usage: stackmap schema vendor|model|site|primer\n"
 	 "Prints the JSON Schema of one catalog file kind.\n",
@@ -149,6 +164,13 @@ static const struct command S_commands[] = {
 	 "cheapest and dearest closed model on its own lab's API for the same\n"
 	 "workload.\n",
 	 "h", S_choose_opts, 0},
+	{"init", init_run,
+	 "usage: stackmap [global options] init DIR\n"
+	 "Creates a catalog project in DIR, which must be new or empty: an\n"
+	 "example catalog (vendors and models copied from the bundled one),\n"
+	 "its JSON Schemas, a copy of the templates and a README, so that\n"
+	 "'cd DIR && stackmap build' works at once.\n",
+	 "h", S_init_opts, 1},
 };
 
 static const struct option S_global_opts[] = {
@@ -221,6 +243,9 @@ static int S_parse_command(const struct command *cmd, int argc, char **argv,
 		case 'a':
 			opt->accept_shrink = true;
 			break;
+		case 'k':
+			opt->diff_check = true;
+			break;
 		case 'f':
 			if (strcmp(optarg, "md") && strcmp(optarg, "json"))
 				return S_usage_error(
@@ -291,6 +316,8 @@ static int S_parse_command(const struct command *cmd, int argc, char **argv,
 	if (cmd->positional == 2) {
 		opt->diff_old = argv[optind];
 		opt->diff_new = argv[optind + 1];
+	} else if (cmd->positional == 1 && cmd->run == init_run) {
+		opt->init_dir = argv[optind];
 	} else if (cmd->positional == 1) {
 		opt->schema_name = argv[optind];
 	}
@@ -301,7 +328,6 @@ int main(int argc, char **argv)
 {
 	struct options opt = {
 		.catalog_dir = "catalog",
-		.templates_dir = "templates",
 		.out_dir = "site",
 		.jobs = 8,
 		.timeout = 30,
@@ -310,7 +336,7 @@ int main(int argc, char **argv)
 		.output_tokens = 20e6,
 		.max_monthly = -1,
 	};
-	char *snapshot_default = NULL;
+	char *snapshot_default = NULL, *templates_default = NULL;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "+qvhV", S_global_opts, NULL)) !=
 	       -1) {
@@ -368,7 +394,10 @@ int main(int argc, char **argv)
 			 opt.catalog_dir);
 		opt.snapshot = snapshot_default;
 	}
+	if (!opt.templates_dir)
+		opt.templates_dir = templates_default = datadir_templates();
 	rc = cmd->run(&opt);
 	free(snapshot_default);
+	free(templates_default);
 	return rc;
 }

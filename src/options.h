@@ -7,7 +7,7 @@
 
 struct options {
 	const char *catalog_dir;   /* --catalog, default "catalog" */
-	const char *templates_dir; /* --templates, default "templates" */
+	const char *templates_dir; /* --templates, else datadir_templates() */
 	const char *out_dir;       /* --out, default "site" */
 	const char *snapshot;      /* --snapshot, default CATALOG/snapshot.json */
 	bool quiet;
@@ -23,8 +23,11 @@ struct options {
 	const char *diff_old;
 	const char *diff_new;
 	const char *format; /* md, json */
+	bool diff_check;    /* --check: may NEW replace OLD? */
 	/* schema */
 	const char *schema_name;
+	/* init */
+	const char *init_dir;
 	/* choose */
 	const char *model;         /* --model: an id, a name or a remote id */
 	double input_tokens;       /* --input-tokens, a month */
@@ -44,5 +47,6 @@ int probe_run(const struct options *opt);
 int diff_run(const struct options *opt);
 int schema_run(const struct options *opt);
 int choose_run(const struct options *opt);
+int init_run(const struct options *opt);
 
 #endif

@@ -217,9 +217,9 @@ check "day 2: no git command" lacks "$work/logs/2-publish" "+ git"
 # ---- day 3: a price change, in push mode ------------------------------------
 
 cp "$responses/prices2.json" "$work/responses/v-a.json"
-mode=push
+mode="push"
 day 3
-mode=pr
+mode="pr"
 check "day 3: every step ran (stopped at '$stopped')" [ -z "$stopped" ]
 check "day 3: decided to commit" has "$work/logs/3-decide" "changed=true"
 check "day 3: the body is stackmap diff" body_is_diff
