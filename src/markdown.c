@@ -39,7 +39,10 @@ static size_t S_sanitise(cmark_node *doc)
 			  t == CMARK_NODE_HTML_INLINE;
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
 		    !S_url_is_safe(cmark_node_get_url(node))) {
+			/* with the URL gone, a title would be read back as
+			 * the destination: drop it too */
 			cmark_node_set_url(node, "");
+			cmark_node_set_title(node, "");
 			changed++;
 		}
 		if (bad) {

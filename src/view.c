@@ -11,6 +11,7 @@
 #include "markdown.h"
 #include "schema.h"
 #include "snapshot.h"
+#include "text.h"
 #include "validate.h"
 #include "xalloc.h"
 
@@ -893,5 +894,7 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 			  "priced_offers", (json_int_t)priced, "primers",
 			  (json_int_t)cat->n_primers));
 	json_object_set_new(view, "map", S_map(cat));
+	/* one pass over every string, whichever output it reaches */
+	text_clean_tree(view);
 	return view;
 }

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "render.h"
 #include "schema.h"
+#include "text.h"
 #include "validate.h"
 #include "yamldoc.h"
 
@@ -254,6 +255,30 @@ static void test_markdown_safe(void **state)
 	free(html);
 }
 
+/* text_clean over a NUL-terminated string. */
+static char *S_clean(const char *s)
+{
+	return text_clean(s, strlen(s));
+}
+
+static void test_text_clean(void **state)
+{
+	(void)state;
+	assert_null(S_clean("plain caf\xC3\xA9"));
+	char *c = S_clean("a\xE2\x80\xAE" "exe.txt\xE2\x80\xAC" "b");
+	assert_string_equal(c, "aexe.txtb");
+	free(c);
+	c = S_clean("x\xEF\xBF\xBF" "y\x1B[31m");
+	assert_string_equal(c, "xy[31m");
+	free(c);
+	c = S_clean("bad\xC3(");
+	assert_string_equal(c, "bad\xEF\xBF\xBD(");
+	free(c);
+	c = S_clean("line\nnext\ttab\r");
+	assert_string_equal(c, "line\nnext\ttab");
+	free(c);
+}
+
 static void test_escapers(void **state)
 {
 	(void)state;
@@ -338,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_catalog_mini),
 		cmocka_unit_test(test_catalog_missing_dir),
 		cmocka_unit_test(test_markdown_safe),
+		cmocka_unit_test(test_text_clean),
 		cmocka_unit_test(test_escapers),
 		cmocka_unit_test(test_output_swap),
 	};
