@@ -22,12 +22,13 @@
 #define HTTP_MAX_HEADERS 8
 
 struct http_request {
-	char *url;                                /* NULL: no request */
-	char *headers[HTTP_MAX_HEADERS];          /* "Name: value" */
-	bool secret_header[HTTP_MAX_HEADERS];     /* carries a credential */
+	char *url;			      /* NULL: no request */
+	char *headers[HTTP_MAX_HEADERS];      /* "Name: value" */
+	bool secret_header[HTTP_MAX_HEADERS]; /* carries a credential */
 	size_t n_headers;
-	char *aws_sigv4; /* CURLOPT_AWS_SIGV4 value, e.g. "aws:amz:us-east-1:bedrock" */
-	char *userpwd;   /* CURLOPT_USERPWD, secret, for SigV4 */
+	char *aws_sigv4; /* CURLOPT_AWS_SIGV4 value, e.g.
+			    "aws:amz:us-east-1:bedrock" */
+	char *userpwd;	 /* CURLOPT_USERPWD, secret, for SigV4 */
 };
 
 void http_request_init(struct http_request *r);
@@ -36,17 +37,17 @@ void http_request_release(struct http_request *r);
  * HTTP_MAX_HEADERS headers is a programming error: it aborts. */
 void http_request_add_header(struct http_request *r, bool secret,
 			     const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* What an adapter knows of the vendor it is asking. Strings borrowed. */
 struct adapter_ctx {
 	const char *vendor_id;
-	const char *base_url; /* from the catalog, no trailing '/' needed */
-	const char *key;      /* the API key from the environment, or NULL */
-	const char *region;   /* catalog api.region or AWS_REGION, or NULL */
-	const char *aws_secret;  /* bedrock: AWS_SECRET_ACCESS_KEY */
+	const char *base_url;	 /* from the catalog, no trailing '/' needed */
+	const char *key;	 /* the API key from the environment, or NULL */
+	const char *region;	 /* catalog api.region or AWS_REGION, or NULL */
+	const char *aws_secret;	 /* bedrock: AWS_SECRET_ACCESS_KEY */
 	const char *aws_session; /* bedrock: AWS_SESSION_TOKEN, or NULL */
-	int page;             /* 0 for the first page, then 1, 2, ... */
+	int page;		 /* 0 for the first page, then 1, 2, ... */
 	/* parse_page only: the URL of the request whose response is being
 	 * parsed, or NULL. An adapter refuses a next page whose URL equals
 	 * it (a repeated page token would loop until the page cap). */

@@ -13,7 +13,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 	json_t *meta = adapter_member_object(item, "metadata");
 	json_t *pricing = adapter_member_object(meta, "pricing");
 
-	e->context = adapter_member_context(meta, "context_length", (const char *)NULL);
+	e->context =
+	    adapter_member_context(meta, "context_length", (const char *)NULL);
 	if (!pricing)
 		return;
 	e->input =

@@ -22,7 +22,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	e->context = adapter_member_context(item, "inputTokenLimit", (const char *)NULL);
+	e->context =
+	    adapter_member_context(item, "inputTokenLimit", (const char *)NULL);
 	adapter_entry_name(e, item, "displayName", (const char *)NULL);
 }
 

@@ -9,7 +9,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	e->context = adapter_member_context(item, "context_size", (const char *)NULL);
+	e->context =
+	    adapter_member_context(item, "context_size", (const char *)NULL);
 	adapter_entry_name(e, item, "title", (const char *)NULL);
 	e->input = adapter_json_price(
 	    json_object_get(item, "input_token_price_per_m"), -4);

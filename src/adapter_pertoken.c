@@ -12,7 +12,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	e->context = adapter_member_context(item, "context_length", (const char *)NULL);
+	e->context =
+	    adapter_member_context(item, "context_length", (const char *)NULL);
 	if (e->context < 0)
 		e->context = adapter_member_context(
 		    adapter_member_object(item, "limits"), "max_context_length",

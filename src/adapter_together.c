@@ -36,7 +36,8 @@ static void S_fill(json_t *item, struct listing_entry *e,
 		   const struct adapter_ctx *ctx)
 {
 	(void)ctx;
-	e->context = adapter_member_context(item, "context_length", (const char *)NULL);
+	e->context =
+	    adapter_member_context(item, "context_length", (const char *)NULL);
 	adapter_entry_name(e, item, "display_name", (const char *)NULL);
 
 	json_t *pricing = adapter_member_object(item, "pricing");

@@ -95,7 +95,8 @@ const char *buf_cstr(struct buf *b)
 {
 	if (!b->data) {
 		buf_grow(b, 0); /* allocates: data is never NULL after it */
-		b->data[0] = '\0'; // NOLINT(clang-analyzer-core.NullDereference)
+		b->data[0] =
+		    '\0'; // NOLINT(clang-analyzer-core.NullDereference)
 	}
 	return b->data;
 }

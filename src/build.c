@@ -58,37 +58,37 @@ static json_t *S_context(struct build *b, const char *kind, const char *path,
 	buf_printf(&html, "%s.html", path);
 	buf_printf(&md, "%s.md", path);
 	const char *base = json_string_value(
-		json_object_get(json_object_get(view, "site"), "base_url"));
+	    json_object_get(json_object_get(view, "site"), "base_url"));
 	buf_printf(&canonical, "%s%s%s.html", base,
 		   base[strlen(base) - 1] == '/' ? "" : "/", path);
 	json_object_set_new(ctx, "root", json_string(buf_cstr(&root)));
 	json_object_set_new(
-		ctx, "page",
-		json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", kind,
-			  "title", title, "description", description, "path",
-			  path, "html_path", buf_cstr(&html), "md_path",
-			  buf_cstr(&md), "canonical", buf_cstr(&canonical)));
-	static const char *const shared[] = {
-		"site",	     "layers",	   "primers", "counts",
-		"strengths", "blended_definition", NULL};
+	    ctx, "page",
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", kind,
+		      "title", title, "description", description, "path", path,
+		      "html_path", buf_cstr(&html), "md_path", buf_cstr(&md),
+		      "canonical", buf_cstr(&canonical)));
+	static const char *const shared[] = {"site",	  "layers",
+					     "primers",	  "counts",
+					     "strengths", "blended_definition",
+					     NULL};
 	for (size_t i = 0; shared[i]; i++)
 		json_object_set(ctx, shared[i],
 				json_object_get(view, shared[i]));
 	static const char *const nav[][3] = {
-		{"Stack map", "index", "index"},
-		{"Pricing", "pricing", "pricing"},
-		{"Which provider?", "choose", "choose"},
-		{"Changes", "changes", "changes"},
+	    {"Stack map", "index", "index"},
+	    {"Pricing", "pricing", "pricing"},
+	    {"Which provider?", "choose", "choose"},
+	    {"Changes", "changes", "changes"},
 	};
 	json_t *nav_arr = json_array();
 	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
 		struct buf href = BUF_INIT;
 		buf_printf(&href, "%s%s.html", buf_cstr(&root), nav[i][1]);
 		json_array_append_new(
-			nav_arr, json_pack("{s:s, s:s, s:b}", "title",
-					   nav[i][0], "href", buf_cstr(&href),
-					   "current",
-					   strcmp(kind, nav[i][2]) == 0));
+		    nav_arr, json_pack("{s:s, s:s, s:b}", "title", nav[i][0],
+				       "href", buf_cstr(&href), "current",
+				       strcmp(kind, nav[i][2]) == 0));
 		buf_release(&href);
 	}
 	json_object_set_new(ctx, "nav", nav_arr);
@@ -171,8 +171,8 @@ static void S_flush_markdown(enum render_format format, struct buf *md,
 			     struct buf *out)
 {
 	char *text = format == RENDER_HTML
-			     ? markdown_to_html(buf_cstr(md))
-			     : markdown_to_safe_commonmark(buf_cstr(md));
+			 ? markdown_to_html(buf_cstr(md))
+			 : markdown_to_safe_commonmark(buf_cstr(md));
 	S_join_chunk(out, text);
 	free(text);
 	buf_reset(md);
@@ -213,9 +213,8 @@ static int S_primer_body(struct build *b, enum render_format format,
 			char closing[3] = "";
 			if (sscanf(tmp, "{{> %63[a-z0-9-] %127[a-z0-9.-]%2[}]",
 				   name, arg, closing) == 3 ||
-			    (arg[0] = '\0',
-			     sscanf(tmp, "{{> %63[a-z0-9-]%2[}]", name,
-				    closing) == 2))
+			    (arg[0] = '\0', sscanf(tmp, "{{> %63[a-z0-9-]%2[}]",
+						   name, closing) == 2))
 				matched = strcmp(closing, "}}") == 0;
 		}
 		if (!matched) {
@@ -225,9 +224,9 @@ static int S_primer_body(struct build *b, enum render_format format,
 			S_flush_markdown(format, &md, out);
 			json_t *embed_ctx = json_copy(ctx);
 			if (arg[0]) {
-				json_t *model = S_find(
-					json_object_get(b->view, "models"),
-					"id", arg);
+				json_t *model =
+				    S_find(json_object_get(b->view, "models"),
+					   "id", arg);
 				if (!model) {
 					buf_printf(&b->err,
 						   "primer embeds unknown "
@@ -282,17 +281,18 @@ static int S_layer_pages(struct build *b)
 		struct buf path = BUF_INIT;
 		buf_printf(&path, "layers/%s", id);
 		json_t *ctx = S_context(
-			b, "layer", buf_cstr(&path),
-			json_string_value(json_object_get(item, "name")),
-			json_string_value(json_object_get(item, "description")));
+		    b, "layer", buf_cstr(&path),
+		    json_string_value(json_object_get(item, "name")),
+		    json_string_value(json_object_get(item, "description")));
 		json_t *layer = json_copy(item);
 		json_t *full = json_array();
 		size_t k;
 		json_t *v;
 		json_array_foreach(json_object_get(b->view, "vendors"), k, v)
 		{
-			if (strcmp(json_string_value(json_object_get(v, "layer")),
-				   id) == 0)
+			if (strcmp(
+				json_string_value(json_object_get(v, "layer")),
+				id) == 0)
 				json_array_append(full, v);
 		}
 		json_object_set_new(layer, "vendors", full);
@@ -315,18 +315,18 @@ static int S_item_pages(struct build *b, const char *key, const char *kind,
 	{
 		const char *id = json_string_value(json_object_get(item, "id"));
 		const char *name =
-			json_string_value(json_object_get(item, "name"));
+		    json_string_value(json_object_get(item, "name"));
 		const char *summary =
-			json_string_value(json_object_get(item, "summary"));
+		    json_string_value(json_object_get(item, "summary"));
 		struct buf path = BUF_INIT, desc = BUF_INIT;
 		buf_printf(&path, "%s/%s", key, id);
 		if (summary)
 			buf_puts(&desc, summary);
 		else
-			buf_printf(&desc, "%s: %s, its hosts and prices.",
-				   what, name);
-		json_t *ctx = S_context(b, kind, buf_cstr(&path), name,
-					buf_cstr(&desc));
+			buf_printf(&desc, "%s: %s, its hosts and prices.", what,
+				   name);
+		json_t *ctx =
+		    S_context(b, kind, buf_cstr(&path), name, buf_cstr(&desc));
 		json_object_set(ctx, kind, item);
 		int rc = S_page_done(b, kind, buf_cstr(&path), ctx);
 		buf_release(&path);
@@ -351,12 +351,12 @@ static int S_primer_pages(struct build *b, const struct catalog *cat)
 			json_decref(ctx);
 			goto next;
 		}
-		json_object_set_new(
-			ctx, "primer",
-			json_pack("{s:s, s:s, s:s, s:s, s:s}", "slug", p->slug,
-				  "title", p->title, "summary", p->summary,
-				  "body_html", buf_cstr(&html),
-				  "body_markdown", buf_cstr(&md)));
+		json_object_set_new(ctx, "primer",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}",
+					      "slug", p->slug, "title",
+					      p->title, "summary", p->summary,
+					      "body_html", buf_cstr(&html),
+					      "body_markdown", buf_cstr(&md)));
 		rc = S_page_done(b, "primer", buf_cstr(&path), ctx);
 	next:
 		buf_release(&path);
@@ -371,8 +371,8 @@ static int S_primer_pages(struct build *b, const struct catalog *cat)
 static int S_pages(struct build *b, const struct catalog *cat)
 {
 	json_t *view = b->view;
-	const char *site_desc = json_string_value(json_object_get(
-		json_object_get(view, "site"), "description"));
+	const char *site_desc = json_string_value(
+	    json_object_get(json_object_get(view, "site"), "description"));
 	json_t *ctx = S_context(b, "index", "index", "The AI stack map",
 				site_desc ? site_desc : "");
 	json_object_set(ctx, "map", json_object_get(view, "map"));
@@ -425,9 +425,9 @@ static int S_pages(struct build *b, const struct catalog *cat)
 /* site/stackmap.svg: the map on its own. */
 static int S_svg(struct build *b)
 {
-	json_t *ctx = json_pack("{s:O, s:O, s:s}", "map",
-				json_object_get(b->view, "map"), "site",
-				json_object_get(b->view, "site"), "root", "");
+	json_t *ctx =
+	    json_pack("{s:O, s:O, s:s}", "map", json_object_get(b->view, "map"),
+		      "site", json_object_get(b->view, "site"), "root", "");
 	buf_reset(&b->page);
 	int rc = renderer_render(&b->renderer, RENDER_SVG, "stackmap", ctx,
 				 &b->page, &b->err);
@@ -441,18 +441,18 @@ static int S_exports(struct build *b)
 {
 	json_t *view = b->view;
 	char *json = json_dumps(view, JSON_SORT_KEYS | JSON_INDENT(1) |
-					      JSON_ENSURE_ASCII);
+					  JSON_ENSURE_ASCII);
 	int rc = S_emit(b, "api/catalog.json", json, strlen(json));
 	free(json);
 	if (rc != 0)
 		return -1;
 
 	static const char *const cols[] = {
-		"model_id",  "model_name", "vendor_id",	   "vendor_name",
-		"layer",     "remote_id",  "input",	   "output",
-		"cached_input", "blended", "context",	   "openai_compatible",
-		"origin",    "source",	   "checked",	   "live_at",
-		"stale",     "note",	   NULL};
+	    "model_id",	    "model_name", "vendor_id", "vendor_name",
+	    "layer",	    "remote_id",  "input",     "output",
+	    "cached_input", "blended",	  "context",   "openai_compatible",
+	    "origin",	    "source",	  "checked",   "live_at",
+	    "stale",	    "note",	  NULL};
 	struct buf csv = BUF_INIT;
 	for (size_t c = 0; cols[c]; c++)
 		buf_printf(&csv, "%s%s", c ? "," : "", cols[c]);
@@ -470,7 +470,7 @@ static int S_exports(struct build *b)
 			else if (json_is_integer(v))
 				snprintf(num, sizeof(num), "%lld",
 					 (long long)json_integer_value(v)),
-					text = num;
+				    text = num;
 			else if (json_is_boolean(v))
 				text = json_is_true(v) ? "true" : "false";
 			if (c)
@@ -489,12 +489,23 @@ static void S_xml(struct buf *out, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': buf_puts(out, "&amp;"); break;
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
-		case '\'': buf_puts(out, "&apos;"); break;
-		default: buf_putc(out, *s);
+		case '&':
+			buf_puts(out, "&amp;");
+			break;
+		case '<':
+			buf_puts(out, "&lt;");
+			break;
+		case '>':
+			buf_puts(out, "&gt;");
+			break;
+		case '"':
+			buf_puts(out, "&quot;");
+			break;
+		case '\'':
+			buf_puts(out, "&apos;");
+			break;
+		default:
+			buf_putc(out, *s);
 		}
 	}
 }
@@ -513,7 +524,7 @@ static int S_sitemap(struct build *b)
 {
 	json_t *view = b->view;
 	const char *base = json_string_value(
-		json_object_get(json_object_get(view, "site"), "base_url"));
+	    json_object_get(json_object_get(view, "site"), "base_url"));
 	struct buf xml = BUF_INIT, path = BUF_INIT;
 	buf_puts(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		       "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
@@ -523,10 +534,10 @@ static int S_sitemap(struct build *b)
 	S_sitemap_url(&xml, base, "choose.html");
 	S_sitemap_url(&xml, base, "changes.html");
 	static const char *const lists[][3] = {
-		{"layers", "layers", "id"},
-		{"vendors", "vendors", "id"},
-		{"models", "models", "id"},
-		{"primers", "primers", "slug"},
+	    {"layers", "layers", "id"},
+	    {"vendors", "vendors", "id"},
+	    {"models", "models", "id"},
+	    {"primers", "primers", "slug"},
 	};
 	for (size_t l = 0; l < 4; l++) {
 		size_t i;
@@ -536,7 +547,7 @@ static int S_sitemap(struct build *b)
 			buf_reset(&path);
 			buf_printf(&path, "%s/%s.html", lists[l][1],
 				   json_string_value(
-					   json_object_get(item, lists[l][2])));
+				       json_object_get(item, lists[l][2])));
 			S_sitemap_url(&xml, base, buf_cstr(&path));
 		}
 	}
@@ -562,7 +573,8 @@ static int S_feed(struct build *b)
 {
 	json_t *site = json_object_get(b->view, "site");
 	const char *base = json_string_value(json_object_get(site, "base_url"));
-	const char *date = json_string_value(json_object_get(site, "data_date"));
+	const char *date =
+	    json_string_value(json_object_get(site, "data_date"));
 	struct buf xml = BUF_INIT;
 	buf_puts(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		       "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
@@ -575,8 +587,9 @@ static int S_feed(struct build *b)
 	buf_puts(&xml, "\"/>\n  <link rel=\"alternate\" type=\"text/html\" "
 		       "href=\"");
 	S_abs_url(&xml, base, "changes.html");
-	buf_printf(&xml, "\"/>\n  <updated>%sT00:00:00Z</updated>\n"
-			 "  <author><name>stackmap</name></author>\n",
+	buf_printf(&xml,
+		   "\"/>\n  <updated>%sT00:00:00Z</updated>\n"
+		   "  <author><name>stackmap</name></author>\n",
 		   date && date[0] ? date : "1970-01-01");
 	size_t i;
 	json_t *c;
@@ -584,12 +597,13 @@ static int S_feed(struct build *b)
 	{
 		const char *day = json_string_value(json_object_get(c, "date"));
 		const char *vendor =
-			json_string_value(json_object_get(c, "vendor_id"));
+		    json_string_value(json_object_get(c, "vendor_id"));
 		const char *model =
-			json_string_value(json_object_get(c, "model_id"));
-		const char *kind = json_string_value(json_object_get(c, "kind"));
+		    json_string_value(json_object_get(c, "model_id"));
+		const char *kind =
+		    json_string_value(json_object_get(c, "kind"));
 		const char *summary =
-			json_string_value(json_object_get(c, "summary"));
+		    json_string_value(json_object_get(c, "summary"));
 		if (!day || !vendor || !model || !kind)
 			continue;
 		buf_puts(&xml, "  <entry>\n    <id>");
@@ -604,8 +618,9 @@ static int S_feed(struct build *b)
 		S_xml(&xml, model);
 		buf_puts(&xml, "</id>\n    <title>");
 		S_xml(&xml, summary ? summary : kind);
-		buf_printf(&xml, "</title>\n    <updated>%sT00:00:00Z</updated>\n"
-				 "    <link href=\"",
+		buf_printf(&xml,
+			   "</title>\n    <updated>%sT00:00:00Z</updated>\n"
+			   "    <link href=\"",
 			   day);
 		struct buf path = BUF_INIT;
 		buf_printf(&path, "vendors/%s.html", vendor);
@@ -634,8 +649,9 @@ static int S_assets(struct build *b)
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (fs_read_file(path, ASSET_MAX_BYTES, &data, &len) !=
 			    0) {
-				buf_printf(&b->err, "%s: error: cannot read: %s",
-					   path, strerror(errno));
+				buf_printf(&b->err,
+					   "%s: error: cannot read: %s", path,
+					   strerror(errno));
 				rc = -1;
 			} else {
 				struct buf rel = BUF_INIT;
@@ -668,8 +684,9 @@ int build_run(const struct options *opt)
 	validate_catalog(&cat, &diags);
 	diags_print(&diags, stderr);
 	if (diags.errors) {
-		fprintf(stderr, "stackmap: the catalog has %zu errors; the "
-				"site was not rebuilt\n",
+		fprintf(stderr,
+			"stackmap: the catalog has %zu errors; the "
+			"site was not rebuilt\n",
 			diags.errors);
 		rc = EXIT_INVALID;
 		goto out;
@@ -688,13 +705,14 @@ int build_run(const struct options *opt)
 	}
 	if (S_pages(&b, &cat) != 0 || S_svg(&b) != 0 || S_exports(&b) != 0 ||
 	    S_sitemap(&b) != 0 || S_feed(&b) != 0 || S_assets(&b) != 0) {
-		fprintf(stderr, "%s\nstackmap: build failed; %s was left as "
-				"it was\n",
+		fprintf(stderr,
+			"%s\nstackmap: build failed; %s was left as "
+			"it was\n",
 			buf_cstr(&b.err), opt->out_dir);
 		output_abort(&b.out);
 		rc = b.err.len && strstr(buf_cstr(&b.err), "cannot")
-			     ? EXIT_SYSTEM
-			     : EXIT_INVALID;
+			 ? EXIT_SYSTEM
+			 : EXIT_INVALID;
 		goto out_render;
 	}
 	size_t written = b.out.written, unchanged = b.out.unchanged;

@@ -50,14 +50,13 @@ static void S_check_file_id(const char *id, struct loc at, const char *stem,
 {
 	if (id && strcmp(id, stem) != 0)
 		diag_error(diags, at,
-			   "%s id '%s' does not match the file name '%s'",
-			   what, id, stem);
+			   "%s id '%s' does not match the file name '%s'", what,
+			   id, stem);
 }
 
 static void S_load_site(struct catalog *cat, struct diags *diags)
 {
-	const char *path =
-		S_keep_path(cat, fs_join(cat->dir, "site.yaml"));
+	const char *path = S_keep_path(cat, fs_join(cat->dir, "site.yaml"));
 	struct ynode *root = S_parse_file(path, diags);
 	if (!root) {
 		cat->site.loc = (struct loc){path, 0, 0};
@@ -112,7 +111,8 @@ static void S_load_vendors(struct catalog *cat, struct diags *diags)
 		char *stem = S_stem(names[i], ".yaml");
 		S_check_file_id(v->id, v->id_loc, stem, "vendor", diags);
 		if (!v->id)
-			v->id = stem; /* keeps references to it from cascading */
+			v->id =
+			    stem; /* keeps references to it from cascading */
 		else
 			free(stem);
 		yamldoc_free(root);
@@ -146,7 +146,8 @@ static void S_load_models(struct catalog *cat, struct diags *diags)
 		char *stem = S_stem(names[i], ".yaml");
 		S_check_file_id(m->id, m->id_loc, stem, "model", diags);
 		if (!m->id)
-			m->id = stem; /* keeps references to it from cascading */
+			m->id =
+			    stem; /* keeps references to it from cascading */
 		else
 			free(stem);
 		yamldoc_free(root);
@@ -299,7 +300,8 @@ const struct vendor *catalog_find_vendor(const struct catalog *cat,
 	size_t lo = 0, hi = cat->n_vendors;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *k = cat->vendors[mid].id ? cat->vendors[mid].id : "";
+		const char *k =
+		    cat->vendors[mid].id ? cat->vendors[mid].id : "";
 		int c = strcmp(id, k);
 		if (c == 0)
 			return &cat->vendors[mid];

@@ -92,7 +92,7 @@ void diags_print(struct diags *d, FILE *out)
 	for (size_t i = 0; i < d->count; i++) {
 		const struct diag *item = &d->items[i];
 		const char *sev =
-			item->severity == DIAG_ERROR ? "error" : "warning";
+		    item->severity == DIAG_ERROR ? "error" : "warning";
 		if (item->line)
 			fprintf(out, "%s:%u:%u: %s: %s\n", item->path,
 				item->line, item->col, sev, item->message);

@@ -45,9 +45,9 @@ void diags_release(struct diags *d);
 void diag_add(struct diags *d, enum diag_severity sev, struct loc at,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_error(struct diags *d, struct loc at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void diag_warning(struct diags *d, struct loc at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Sorts by path, line, column, then insertion order, and prints each. */
 void diags_print(struct diags *d, FILE *out);
 

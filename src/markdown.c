@@ -35,8 +35,8 @@ static size_t S_sanitise(cmark_node *doc)
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		cmark_node_type t = cmark_node_get_type(node);
-		int bad = t == CMARK_NODE_HTML_BLOCK ||
-			  t == CMARK_NODE_HTML_INLINE;
+		int bad =
+		    t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE;
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
 		    !S_url_is_safe(cmark_node_get_url(node))) {
 			/* with the URL gone, a title would be read back as
@@ -48,7 +48,8 @@ static size_t S_sanitise(cmark_node *doc)
 		if (bad) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 8;
-				doomed = xrealloc(doomed, cap * sizeof(*doomed));
+				doomed =
+				    xrealloc(doomed, cap * sizeof(*doomed));
 			}
 			doomed[n++] = node;
 		}
@@ -64,8 +65,8 @@ static size_t S_sanitise(cmark_node *doc)
 
 static cmark_node *S_parse(const char *text, size_t *changed)
 {
-	cmark_node *doc = cmark_parse_document(text, strlen(text),
-					       CMARK_OPT_DEFAULT);
+	cmark_node *doc =
+	    cmark_parse_document(text, strlen(text), CMARK_OPT_DEFAULT);
 	if (!doc) {
 		fputs("stackmap: out of memory\n", stderr);
 		exit(3);

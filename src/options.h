@@ -8,8 +8,8 @@
 struct options {
 	const char *catalog_dir;   /* --catalog, default "catalog" */
 	const char *templates_dir; /* --templates, else datadir_templates() */
-	const char *out_dir;       /* --out, default "site" */
-	const char *snapshot;      /* --snapshot, default CATALOG/snapshot.json */
+	const char *out_dir;	   /* --out, default "site" */
+	const char *snapshot; /* --snapshot, default CATALOG/snapshot.json */
 	bool quiet;
 	bool verbose;
 	/* validate */
@@ -29,14 +29,14 @@ struct options {
 	/* init */
 	const char *init_dir;
 	/* choose */
-	const char *model;         /* --model: an id, a name or a remote id */
-	double input_tokens;       /* --input-tokens, a month */
-	double output_tokens;      /* --output-tokens, a month */
-	double cached_share;       /* --cached-share, 0..1 */
+	const char *model;	   /* --model: an id, a name or a remote id */
+	double input_tokens;	   /* --input-tokens, a month */
+	double output_tokens;	   /* --output-tokens, a month */
+	double cached_share;	   /* --cached-share, 0..1 */
 	bool require_compatible;   /* --require openai-compatible */
-	const char *via;           /* --via VENDOR, NULL for any */
-	const char *layer;         /* --layer LAYER, NULL for any */
-	double max_monthly;        /* --max-monthly USD; negative: no limit */
+	const char *via;	   /* --via VENDOR, NULL for any */
+	const char *layer;	   /* --layer LAYER, NULL for any */
+	double max_monthly;	   /* --max-monthly USD; negative: no limit */
 	const char *choose_format; /* --format: table (NULL), md, json */
 };
 

@@ -106,15 +106,16 @@ static int S_write_file(const char *path, const char *data, size_t len)
 	return close(fd);
 }
 
-int output_file(struct output *o, const char *rel, const char *data,
-		size_t len, struct buf *err)
+int output_file(struct output *o, const char *rel, const char *data, size_t len,
+		struct buf *err)
 {
 	int rc = -1;
 	char *stage_path = fs_join(o->stage_dir, rel);
 	char *final_path = fs_join(o->final_dir, rel);
 	char *slash = strrchr(stage_path, '/');
 	if (strstr(rel, "..") || rel[0] == '/') {
-		buf_printf(err, "refusing to write outside the output: %s", rel);
+		buf_printf(err, "refusing to write outside the output: %s",
+			   rel);
 		goto out;
 	}
 	*slash = '\0';

@@ -17,7 +17,7 @@
 struct output {
 	char *final_dir;
 	char *stage_dir;
-	size_t written;   /* files whose bytes changed or are new */
+	size_t written;	  /* files whose bytes changed or are new */
 	size_t unchanged; /* files kept as they were */
 	size_t bytes;
 };
@@ -26,8 +26,8 @@ struct output {
  * was killed. Returns 0, or -1 with a message in err. */
 int output_begin(struct output *o, const char *dir, struct buf *err);
 /* Stores one file at the relative path rel ('/'-separated, no '..'). */
-int output_file(struct output *o, const char *rel, const char *data,
-		size_t len, struct buf *err);
+int output_file(struct output *o, const char *rel, const char *data, size_t len,
+		struct buf *err);
 /* Makes the staged tree the live one. Returns 0, or -1 (the old tree is
  * then intact and the staging folder removed). */
 int output_commit(struct output *o, struct buf *err);

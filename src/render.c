@@ -63,8 +63,7 @@ S_load(struct renderer *r, const char *name, struct mustache_error *err)
 	buf_release(&path);
 	if (r->n_cache == r->cap_cache) {
 		r->cap_cache = r->cap_cache ? r->cap_cache * 2 : 16;
-		r->cache = xrealloc(r->cache,
-				    r->cap_cache * sizeof(*r->cache));
+		r->cache = xrealloc(r->cache, r->cap_cache * sizeof(*r->cache));
 	}
 	r->cache[r->n_cache].name = xstrdup(name);
 	r->cache[r->n_cache].tmpl = t;
@@ -74,8 +73,8 @@ S_load(struct renderer *r, const char *name, struct mustache_error *err)
 
 /* Partial lookup: "name" beside the page (same format folder); a name
  * with a '/' from the template root. */
-static const struct mustache_template *
-S_partial(void *ctx, const char *name, struct mustache_error *err)
+static const struct mustache_template *S_partial(void *ctx, const char *name,
+						 struct mustache_error *err)
 {
 	struct renderer *r = ctx;
 	if (strchr(name, '/'))
@@ -113,15 +112,16 @@ int renderer_render(struct renderer *r, enum render_format format,
 		if (merr.message[0])
 			mustache_error_format(&merr, err);
 		else
-			buf_printf(err, "%s/%s.mustache: error: template not "
-					"found",
+			buf_printf(err,
+				   "%s/%s.mustache: error: template not "
+				   "found",
 				   r->dir, buf_cstr(&full));
 		goto out;
 	}
 	struct mustache_options opt = {
-		.partial = S_partial,
-		.partial_ctx = r,
-		.escape = format == RENDER_MD ? render_escape_markdown : NULL,
+	    .partial = S_partial,
+	    .partial_ctx = r,
+	    .escape = format == RENDER_MD ? render_escape_markdown : NULL,
 	};
 	if (mustache_render(t, data, &opt, out, &merr) != 0) {
 		mustache_error_format(&merr, err);
@@ -138,9 +138,24 @@ void render_escape_markdown(struct buf *out, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		switch (c) {
-		case '\\': case '`': case '*': case '_': case '{': case '}':
-		case '[': case ']': case '<': case '>': case '(': case ')':
-		case '#': case '!': case '|': case '~': case '&': case '$':
+		case '\\':
+		case '`':
+		case '*':
+		case '_':
+		case '{':
+		case '}':
+		case '[':
+		case ']':
+		case '<':
+		case '>':
+		case '(':
+		case ')':
+		case '#':
+		case '!':
+		case '|':
+		case '~':
+		case '&':
+		case '$':
 			buf_putc(out, '\\');
 			buf_putc(out, c);
 			break;

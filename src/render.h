@@ -32,7 +32,7 @@ enum render_format {
 };
 
 struct template_entry {
-	char *name; /* "html/vendor" */
+	char *name;			/* "html/vendor" */
 	struct mustache_template *tmpl; /* NULL: file absent */
 };
 

@@ -21,205 +21,311 @@ const char *const catalog_layers[] = {"model-lab", "inference-provider",
 				      "hyperscaler", "orchestration", NULL};
 const size_t catalog_layer_count = 4;
 const char *const catalog_strengths[] = {
-	"cost",        "speed",       "resilience", "cloud-native",
-	"fine-tuning", "frontier-models", NULL};
-const char *const catalog_api_styles[] = {
-	"openai",     "anthropic",         "gemini", "together",
-	"openrouter", "deepinfra",         "per-token-strings",
-	"novita",     "cloudflare",        "bedrock", "azure-retail", NULL};
+    "cost",	   "speed",	      "resilience", "cloud-native",
+    "fine-tuning", "frontier-models", NULL};
+const char *const catalog_api_styles[] = {"openai",
+					  "anthropic",
+					  "gemini",
+					  "together",
+					  "openrouter",
+					  "deepinfra",
+					  "per-token-strings",
+					  "novita",
+					  "cloudflare",
+					  "bedrock",
+					  "azure-retail",
+					  NULL};
 const char *const catalog_signal_kinds[] = {"valuation", "funding",
 					    "acquisition", "launch", NULL};
 
 static const struct field S_offer_fields[] = {
-	{.name = "model", .type = FT_MODEL_ID, .required = true,
-	 .offset = offsetof(struct offer, model),
-	 .loc_offset = LOC(struct offer, model_loc),
-	 .description = "Id of a model in catalog/models/."},
-	{.name = "remote_id", .type = FT_LINE, .required = true,
-	 .offset = offsetof(struct offer, remote_id),
-	 .description = "The model's id in this vendor's own API."},
-	{.name = "input", .type = FT_NUMBER,
-	 .offset = offsetof(struct offer, input),
-	 .description = "USD per 1M input tokens."},
-	{.name = "output", .type = FT_NUMBER,
-	 .offset = offsetof(struct offer, output),
-	 .description = "USD per 1M output tokens."},
-	{.name = "cached_input", .type = FT_NUMBER,
-	 .offset = offsetof(struct offer, cached_input),
-	 .description = "USD per 1M cached input tokens."},
-	{.name = "context", .type = FT_INT, .min = 1, .max = 1000000000,
-	 .offset = offsetof(struct offer, context),
-	 .description = "Context window in tokens, as this vendor serves it."},
-	{.name = "source", .type = FT_URL,
-	 .offset = offsetof(struct offer, source),
-	 .loc_offset = LOC(struct offer, source_loc),
-	 .description = "Where the prices were read; required with a price."},
-	{.name = "checked", .type = FT_DATE,
-	 .offset = offsetof(struct offer, checked),
-	 .loc_offset = LOC(struct offer, checked_loc),
-	 .description = "The day the source was read; required with a price."},
-	{.name = "note", .type = FT_LINE,
-	 .offset = offsetof(struct offer, note),
-	 .description = "One line, e.g. which revision or quantisation."},
+    {.name = "model",
+     .type = FT_MODEL_ID,
+     .required = true,
+     .offset = offsetof(struct offer, model),
+     .loc_offset = LOC(struct offer, model_loc),
+     .description = "Id of a model in catalog/models/."},
+    {.name = "remote_id",
+     .type = FT_LINE,
+     .required = true,
+     .offset = offsetof(struct offer, remote_id),
+     .description = "The model's id in this vendor's own API."},
+    {.name = "input",
+     .type = FT_NUMBER,
+     .offset = offsetof(struct offer, input),
+     .description = "USD per 1M input tokens."},
+    {.name = "output",
+     .type = FT_NUMBER,
+     .offset = offsetof(struct offer, output),
+     .description = "USD per 1M output tokens."},
+    {.name = "cached_input",
+     .type = FT_NUMBER,
+     .offset = offsetof(struct offer, cached_input),
+     .description = "USD per 1M cached input tokens."},
+    {.name = "context",
+     .type = FT_INT,
+     .min = 1,
+     .max = 1000000000,
+     .offset = offsetof(struct offer, context),
+     .description = "Context window in tokens, as this vendor serves it."},
+    {.name = "source",
+     .type = FT_URL,
+     .offset = offsetof(struct offer, source),
+     .loc_offset = LOC(struct offer, source_loc),
+     .description = "Where the prices were read; required with a price."},
+    {.name = "checked",
+     .type = FT_DATE,
+     .offset = offsetof(struct offer, checked),
+     .loc_offset = LOC(struct offer, checked_loc),
+     .description = "The day the source was read; required with a price."},
+    {.name = "note",
+     .type = FT_LINE,
+     .offset = offsetof(struct offer, note),
+     .description = "One line, e.g. which revision or quantisation."},
 };
 
-static const struct schema S_offer = {
-	"offer", "offer", S_offer_fields, COUNT(S_offer_fields),
-	sizeof(struct offer), offsetof(struct offer, loc)};
+static const struct schema S_offer = {"offer",
+				      "offer",
+				      S_offer_fields,
+				      COUNT(S_offer_fields),
+				      sizeof(struct offer),
+				      offsetof(struct offer, loc)};
 
 static const struct field S_signal_fields[] = {
-	{.name = "kind", .type = FT_ENUM, .required = true,
-	 .values = catalog_signal_kinds,
-	 .offset = offsetof(struct signal, kind)},
-	{.name = "value_usd", .type = FT_INT, .min = 0, .max = LONG_MAX,
-	 .offset = offsetof(struct signal, value_usd),
-	 .description = "Amount in US dollars."},
-	{.name = "date", .type = FT_DATE, .required = true,
-	 .offset = offsetof(struct signal, date),
-	 .description = "The day of the event."},
-	{.name = "source", .type = FT_URL, .required = true,
-	 .offset = offsetof(struct signal, source)},
-	{.name = "note", .type = FT_LINE,
-	 .offset = offsetof(struct signal, note)},
+    {.name = "kind",
+     .type = FT_ENUM,
+     .required = true,
+     .values = catalog_signal_kinds,
+     .offset = offsetof(struct signal, kind)},
+    {.name = "value_usd",
+     .type = FT_INT,
+     .min = 0,
+     .max = LONG_MAX,
+     .offset = offsetof(struct signal, value_usd),
+     .description = "Amount in US dollars."},
+    {.name = "date",
+     .type = FT_DATE,
+     .required = true,
+     .offset = offsetof(struct signal, date),
+     .description = "The day of the event."},
+    {.name = "source",
+     .type = FT_URL,
+     .required = true,
+     .offset = offsetof(struct signal, source)},
+    {.name = "note", .type = FT_LINE, .offset = offsetof(struct signal, note)},
 };
 
-static const struct schema S_signal = {
-	"signal", "market signal", S_signal_fields, COUNT(S_signal_fields),
-	sizeof(struct signal), offsetof(struct signal, loc)};
+static const struct schema S_signal = {"signal",
+				       "market signal",
+				       S_signal_fields,
+				       COUNT(S_signal_fields),
+				       sizeof(struct signal),
+				       offsetof(struct signal, loc)};
 
 static const struct field S_api_fields[] = {
-	{.name = "style", .type = FT_ENUM, .required = true,
-	 .values = catalog_api_styles,
-	 .offset = offsetof(struct api, style),
-	 .loc_offset = LOC(struct api, style_loc),
-	 .description = "Which adapter lists this vendor's models."},
-	{.name = "base_url", .type = FT_URL, .required = true,
-	 .offset = offsetof(struct api, base_url)},
-	{.name = "key_env", .type = FT_ENV,
-	 .offset = offsetof(struct api, key_env),
-	 .description = "Environment variable holding the API key; absent "
-			"means the listing is public."},
-	{.name = "openai_compatible", .type = FT_BOOL,
-	 .offset = offsetof(struct api, openai_compatible)},
-	{.name = "region", .type = FT_LINE,
-	 .offset = offsetof(struct api, region),
-	 .description = "Cloud region, for bedrock and azure-retail."},
+    {.name = "style",
+     .type = FT_ENUM,
+     .required = true,
+     .values = catalog_api_styles,
+     .offset = offsetof(struct api, style),
+     .loc_offset = LOC(struct api, style_loc),
+     .description = "Which adapter lists this vendor's models."},
+    {.name = "base_url",
+     .type = FT_URL,
+     .required = true,
+     .offset = offsetof(struct api, base_url)},
+    {.name = "key_env",
+     .type = FT_ENV,
+     .offset = offsetof(struct api, key_env),
+     .description = "Environment variable holding the API key; absent "
+		    "means the listing is public."},
+    {.name = "openai_compatible",
+     .type = FT_BOOL,
+     .offset = offsetof(struct api, openai_compatible)},
+    {.name = "region",
+     .type = FT_LINE,
+     .offset = offsetof(struct api, region),
+     .description = "Cloud region, for bedrock and azure-retail."},
 };
 
-static const struct schema S_api = {"api", "api", S_api_fields,
-				    COUNT(S_api_fields), sizeof(struct api),
+static const struct schema S_api = {"api",
+				    "api",
+				    S_api_fields,
+				    COUNT(S_api_fields),
+				    sizeof(struct api),
 				    offsetof(struct api, loc)};
 
 static const struct field S_vendor_fields[] = {
-	{.name = "id", .type = FT_ID, .required = true,
-	 .offset = offsetof(struct vendor, id),
-	 .loc_offset = LOC(struct vendor, id_loc),
-	 .description = "Equals the file name without .yaml."},
-	{.name = "name", .type = FT_LINE, .required = true,
-	 .offset = offsetof(struct vendor, name)},
-	{.name = "layer", .type = FT_ENUM, .required = true,
-	 .values = catalog_layers, .offset = offsetof(struct vendor, layer)},
-	{.name = "spectrum", .type = FT_INT, .required = true, .min = 1,
-	 .max = 5, .offset = offsetof(struct vendor, spectrum),
-	 .description = "1 = most managed (a lab's own API) ... 5 = most raw "
-			"(you run the GPUs)."},
-	{.name = "homepage", .type = FT_URL, .required = true,
-	 .offset = offsetof(struct vendor, homepage)},
-	{.name = "summary", .type = FT_LINE, .required = true,
-	 .offset = offsetof(struct vendor, summary)},
-	{.name = "description", .type = FT_TEXT,
-	 .offset = offsetof(struct vendor, description),
-	 .description = "CommonMark."},
-	{.name = "strengths", .type = FT_ENUM_LIST,
-	 .values = catalog_strengths,
-	 .offset = offsetof(struct vendor, strengths)},
-	{.name = "via", .type = FT_ID_LIST,
-	 .offset = offsetof(struct vendor, via),
-	 .description = "Vendors through which this vendor's models are also "
-			"sold."},
-	{.name = "docs", .type = FT_URL,
-	 .offset = offsetof(struct vendor, docs)},
-	{.name = "pricing_url", .type = FT_URL,
-	 .offset = offsetof(struct vendor, pricing_url)},
-	{.name = "api", .type = FT_OBJECT, .sub = &S_api,
-	 .offset = offsetof(struct vendor, api)},
-	{.name = "offers", .type = FT_OBJECT_LIST, .sub = &S_offer,
-	 .offset = offsetof(struct vendor, offers),
-	 .count_offset = offsetof(struct vendor, n_offers)},
-	{.name = "signals", .type = FT_OBJECT_LIST, .sub = &S_signal,
-	 .offset = offsetof(struct vendor, signals),
-	 .count_offset = offsetof(struct vendor, n_signals)},
+    {.name = "id",
+     .type = FT_ID,
+     .required = true,
+     .offset = offsetof(struct vendor, id),
+     .loc_offset = LOC(struct vendor, id_loc),
+     .description = "Equals the file name without .yaml."},
+    {.name = "name",
+     .type = FT_LINE,
+     .required = true,
+     .offset = offsetof(struct vendor, name)},
+    {.name = "layer",
+     .type = FT_ENUM,
+     .required = true,
+     .values = catalog_layers,
+     .offset = offsetof(struct vendor, layer)},
+    {.name = "spectrum",
+     .type = FT_INT,
+     .required = true,
+     .min = 1,
+     .max = 5,
+     .offset = offsetof(struct vendor, spectrum),
+     .description = "1 = most managed (a lab's own API) ... 5 = most raw "
+		    "(you run the GPUs)."},
+    {.name = "homepage",
+     .type = FT_URL,
+     .required = true,
+     .offset = offsetof(struct vendor, homepage)},
+    {.name = "summary",
+     .type = FT_LINE,
+     .required = true,
+     .offset = offsetof(struct vendor, summary)},
+    {.name = "description",
+     .type = FT_TEXT,
+     .offset = offsetof(struct vendor, description),
+     .description = "CommonMark."},
+    {.name = "strengths",
+     .type = FT_ENUM_LIST,
+     .values = catalog_strengths,
+     .offset = offsetof(struct vendor, strengths)},
+    {.name = "via",
+     .type = FT_ID_LIST,
+     .offset = offsetof(struct vendor, via),
+     .description = "Vendors through which this vendor's models are also "
+		    "sold."},
+    {.name = "docs", .type = FT_URL, .offset = offsetof(struct vendor, docs)},
+    {.name = "pricing_url",
+     .type = FT_URL,
+     .offset = offsetof(struct vendor, pricing_url)},
+    {.name = "api",
+     .type = FT_OBJECT,
+     .sub = &S_api,
+     .offset = offsetof(struct vendor, api)},
+    {.name = "offers",
+     .type = FT_OBJECT_LIST,
+     .sub = &S_offer,
+     .offset = offsetof(struct vendor, offers),
+     .count_offset = offsetof(struct vendor, n_offers)},
+    {.name = "signals",
+     .type = FT_OBJECT_LIST,
+     .sub = &S_signal,
+     .offset = offsetof(struct vendor, signals),
+     .count_offset = offsetof(struct vendor, n_signals)},
 };
 
-const struct schema schema_vendor = {
-	"vendor", "stackmap vendor", S_vendor_fields, COUNT(S_vendor_fields),
-	sizeof(struct vendor), offsetof(struct vendor, loc)};
+const struct schema schema_vendor = {"vendor",
+				     "stackmap vendor",
+				     S_vendor_fields,
+				     COUNT(S_vendor_fields),
+				     sizeof(struct vendor),
+				     offsetof(struct vendor, loc)};
 
 static const struct field S_model_fields[] = {
-	{.name = "id", .type = FT_MODEL_ID, .required = true,
-	 .offset = offsetof(struct model, id),
-	 .loc_offset = LOC(struct model, id_loc),
-	 .description = "Equals the file name without .yaml."},
-	{.name = "name", .type = FT_LINE, .required = true,
-	 .offset = offsetof(struct model, name)},
-	{.name = "lab", .type = FT_ID, .required = true,
-	 .offset = offsetof(struct model, lab),
-	 .loc_offset = LOC(struct model, lab_loc),
-	 .description = "Id of a vendor whose layer is model-lab."},
-	{.name = "open_weights", .type = FT_BOOL, .required = true,
-	 .offset = offsetof(struct model, open_weights)},
-	{.name = "license", .type = FT_LINE,
-	 .offset = offsetof(struct model, license)},
-	{.name = "context", .type = FT_INT, .min = 1, .max = 1000000000,
-	 .offset = offsetof(struct model, context)},
-	{.name = "released", .type = FT_DATE,
-	 .offset = offsetof(struct model, released)},
-	{.name = "parameters", .type = FT_LINE,
-	 .offset = offsetof(struct model, parameters)},
-	{.name = "summary", .type = FT_LINE,
-	 .offset = offsetof(struct model, summary)},
-	{.name = "homepage", .type = FT_URL,
-	 .offset = offsetof(struct model, homepage)},
-	{.name = "source", .type = FT_URL,
-	 .offset = offsetof(struct model, source),
-	 .description = "Where the model's facts were read."},
+    {.name = "id",
+     .type = FT_MODEL_ID,
+     .required = true,
+     .offset = offsetof(struct model, id),
+     .loc_offset = LOC(struct model, id_loc),
+     .description = "Equals the file name without .yaml."},
+    {.name = "name",
+     .type = FT_LINE,
+     .required = true,
+     .offset = offsetof(struct model, name)},
+    {.name = "lab",
+     .type = FT_ID,
+     .required = true,
+     .offset = offsetof(struct model, lab),
+     .loc_offset = LOC(struct model, lab_loc),
+     .description = "Id of a vendor whose layer is model-lab."},
+    {.name = "open_weights",
+     .type = FT_BOOL,
+     .required = true,
+     .offset = offsetof(struct model, open_weights)},
+    {.name = "license",
+     .type = FT_LINE,
+     .offset = offsetof(struct model, license)},
+    {.name = "context",
+     .type = FT_INT,
+     .min = 1,
+     .max = 1000000000,
+     .offset = offsetof(struct model, context)},
+    {.name = "released",
+     .type = FT_DATE,
+     .offset = offsetof(struct model, released)},
+    {.name = "parameters",
+     .type = FT_LINE,
+     .offset = offsetof(struct model, parameters)},
+    {.name = "summary",
+     .type = FT_LINE,
+     .offset = offsetof(struct model, summary)},
+    {.name = "homepage",
+     .type = FT_URL,
+     .offset = offsetof(struct model, homepage)},
+    {.name = "source",
+     .type = FT_URL,
+     .offset = offsetof(struct model, source),
+     .description = "Where the model's facts were read."},
 };
 
-const struct schema schema_model = {
-	"model", "stackmap model", S_model_fields, COUNT(S_model_fields),
-	sizeof(struct model), offsetof(struct model, loc)};
+const struct schema schema_model = {"model",
+				    "stackmap model",
+				    S_model_fields,
+				    COUNT(S_model_fields),
+				    sizeof(struct model),
+				    offsetof(struct model, loc)};
 
 static const struct field S_site_fields[] = {
-	{.name = "title", .type = FT_LINE, .required = true,
-	 .offset = offsetof(struct site, title)},
-	{.name = "base_url", .type = FT_URL, .required = true,
-	 .offset = offsetof(struct site, base_url),
-	 .description = "Absolute URL the site is published at."},
-	{.name = "description", .type = FT_LINE,
-	 .offset = offsetof(struct site, description)},
-	{.name = "language", .type = FT_LINE,
-	 .offset = offsetof(struct site, language)},
-	{.name = "repository", .type = FT_URL,
-	 .offset = offsetof(struct site, repository)},
+    {.name = "title",
+     .type = FT_LINE,
+     .required = true,
+     .offset = offsetof(struct site, title)},
+    {.name = "base_url",
+     .type = FT_URL,
+     .required = true,
+     .offset = offsetof(struct site, base_url),
+     .description = "Absolute URL the site is published at."},
+    {.name = "description",
+     .type = FT_LINE,
+     .offset = offsetof(struct site, description)},
+    {.name = "language",
+     .type = FT_LINE,
+     .offset = offsetof(struct site, language)},
+    {.name = "repository",
+     .type = FT_URL,
+     .offset = offsetof(struct site, repository)},
 };
 
 const struct schema schema_site = {
-	"site settings", "stackmap site settings", S_site_fields,
-	COUNT(S_site_fields), sizeof(struct site), offsetof(struct site, loc)};
+    "site settings",	  "stackmap site settings", S_site_fields,
+    COUNT(S_site_fields), sizeof(struct site),	    offsetof(struct site, loc)};
 
 static const struct field S_primer_fields[] = {
-	{.name = "title", .type = FT_LINE, .required = true,
-	 .offset = offsetof(struct primer, title)},
-	{.name = "summary", .type = FT_LINE, .required = true,
-	 .offset = offsetof(struct primer, summary)},
-	{.name = "order", .type = FT_INT, .min = 0, .max = 1000000,
-	 .offset = offsetof(struct primer, order)},
+    {.name = "title",
+     .type = FT_LINE,
+     .required = true,
+     .offset = offsetof(struct primer, title)},
+    {.name = "summary",
+     .type = FT_LINE,
+     .required = true,
+     .offset = offsetof(struct primer, summary)},
+    {.name = "order",
+     .type = FT_INT,
+     .min = 0,
+     .max = 1000000,
+     .offset = offsetof(struct primer, order)},
 };
 
 const struct schema schema_primer = {
-	"primer front matter", "stackmap primer front matter",
-	S_primer_fields, COUNT(S_primer_fields), sizeof(struct primer),
-	offsetof(struct primer, loc)};
+    "primer front matter", "stackmap primer front matter",
+    S_primer_fields,	   COUNT(S_primer_fields),
+    sizeof(struct primer), offsetof(struct primer, loc)};
 
 /* ---- value syntax ---- */
 
@@ -228,8 +334,8 @@ bool schema_is_id(const char *s)
 	if (!(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-		      *p == '-'))
+		if (!(islower((unsigned char)*p) ||
+		      isdigit((unsigned char)*p) || *p == '-'))
 			return false;
 	return strlen(s) <= 100;
 }
@@ -239,8 +345,8 @@ bool schema_is_model_id(const char *s)
 	if (!(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-		      *p == '-' || *p == '.'))
+		if (!(islower((unsigned char)*p) ||
+		      isdigit((unsigned char)*p) || *p == '-' || *p == '.'))
 			return false;
 	return strlen(s) <= 100 && !strstr(s, "..");
 }
@@ -287,8 +393,8 @@ static bool S_is_env(const char *s)
 	if (!(isupper((unsigned char)s[0]) || s[0] == '_'))
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!(isupper((unsigned char)*p) || isdigit((unsigned char)*p) ||
-		      *p == '_'))
+		if (!(isupper((unsigned char)*p) ||
+		      isdigit((unsigned char)*p) || *p == '_'))
 			return false;
 	return strlen(s) <= 100;
 }
@@ -416,7 +522,8 @@ static void S_enum_error(struct diags *diags, struct loc at,
 			   "'%s'?",
 			   got, f->name, close);
 	else
-		diag_error(diags, at, "'%s' is not a valid value for '%s' (one of: %s)",
+		diag_error(diags, at,
+			   "'%s' is not a valid value for '%s' (one of: %s)",
 			   got, f->name, buf_cstr(&allowed));
 	buf_release(&allowed);
 }
@@ -584,8 +691,9 @@ static size_t S_load_value(const struct field *f, const struct ynode *v,
 	}
 	if (f->type == FT_OBJECT_LIST) {
 		if (v->kind != YNODE_SEQ) {
-			diag_error(diags, v->loc, "'%s' must be a list, found %s",
-				   f->name, S_kind_name(v));
+			diag_error(diags, v->loc,
+				   "'%s' must be a list, found %s", f->name,
+				   S_kind_name(v));
 			return 1;
 		}
 		char *items = xcalloc(v->count, f->sub->size);
@@ -600,8 +708,9 @@ static size_t S_load_value(const struct field *f, const struct ynode *v,
 	if (f->type == FT_ENUM_LIST || f->type == FT_ID_LIST)
 		return S_load_list(f, v, target, diags);
 	if (v->kind != YNODE_SCALAR) {
-		diag_error(diags, v->loc, "'%s' must be a single value, found %s",
-			   f->name, S_kind_name(v));
+		diag_error(diags, v->loc,
+			   "'%s' must be a single value, found %s", f->name,
+			   S_kind_name(v));
 		return 1;
 	}
 	switch (f->type) {
@@ -692,7 +801,7 @@ size_t schema_load(const struct schema *schema, const struct ynode *node,
 			size_t best = 3;
 			for (size_t i = 0; i < schema->n_fields; i++) {
 				size_t d = schema_edit_distance(
-					key->text, schema->fields[i].name, 2);
+				    key->text, schema->fields[i].name, 2);
 				if (d < best) {
 					best = d;
 					close = schema->fields[i].name;
@@ -720,7 +829,7 @@ size_t schema_load(const struct schema *schema, const struct ynode *node,
 		}
 		if (f->loc_offset)
 			*(struct loc *)((char *)target + f->loc_offset - 1) =
-				value->loc;
+			    value->loc;
 		errors += S_load_value(f, value, target, diags);
 	}
 	for (size_t i = 0; i < schema->n_fields; i++) {
@@ -764,7 +873,8 @@ void schema_release(const struct schema *schema, void *target)
 		}
 		case FT_OBJECT_LIST: {
 			char *items = *(char **)slot;
-			size_t n = *(size_t *)((char *)target + f->count_offset);
+			size_t n =
+			    *(size_t *)((char *)target + f->count_offset);
 			for (size_t k = 0; k < n; k++)
 				schema_release(f->sub,
 					       items + k * f->sub->size);
@@ -803,14 +913,14 @@ static json_t *S_field_json(const struct field *f)
 	case FT_MODEL_ID:
 		json_object_set_new(j, "type", json_string("string"));
 		json_object_set_new(
-			j, "pattern",
-			json_string("^(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*$"));
+		    j, "pattern",
+		    json_string("^(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*$"));
 		json_object_set_new(j, "maxLength", json_integer(100));
 		break;
 	case FT_LINE:
 		json_object_set_new(j, "type", json_string("string"));
-		json_object_set_new(j, "pattern",
-				    json_string("^[^\\u0000-\\u001f\\u007f]*$"));
+		json_object_set_new(
+		    j, "pattern", json_string("^[^\\u0000-\\u001f\\u007f]*$"));
 		json_object_set_new(j, "minLength", json_integer(1));
 		json_object_set_new(j, "maxLength", json_integer(1000));
 		break;
@@ -820,16 +930,16 @@ static json_t *S_field_json(const struct field *f)
 	case FT_URL:
 		json_object_set_new(j, "type", json_string("string"));
 		json_object_set_new(
-			j, "pattern",
-			json_string("^https?://[^/:@\\s\"<>`\\\\{}|^][^\\s\"<>`"
-				    "\\\\{}|^]*$"));
+		    j, "pattern",
+		    json_string("^https?://[^/:@\\s\"<>`\\\\{}|^][^\\s\"<>`"
+				"\\\\{}|^]*$"));
 		json_object_set_new(j, "maxLength", json_integer(2048));
 		break;
 	case FT_DATE:
 		json_object_set_new(j, "type", json_string("string"));
 		json_object_set_new(j, "format", json_string("date"));
-		json_object_set_new(j, "pattern",
-				    json_string("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
+		json_object_set_new(
+		    j, "pattern", json_string("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
 		break;
 	case FT_ENV:
 		json_object_set_new(j, "type", json_string("string"));
@@ -938,8 +1048,9 @@ int schema_run(const struct options *opt)
 	else if (strcmp(name, "primer") == 0)
 		s = &schema_primer;
 	if (!s) {
-		fprintf(stderr, "stackmap: no schema named '%s' (vendor, model, "
-				"site, primer)\n",
+		fprintf(stderr,
+			"stackmap: no schema named '%s' (vendor, model, "
+			"site, primer)\n",
 			name);
 		return EXIT_USAGE;
 	}

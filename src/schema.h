@@ -16,20 +16,20 @@
 #include "yamldoc.h"
 
 enum field_type {
-	FT_ID,          /* [a-z0-9][a-z0-9-]* */
-	FT_MODEL_ID,    /* [a-z0-9][a-z0-9.-]* */
-	FT_LINE,        /* one line of plain text */
-	FT_TEXT,        /* text, may span lines (CommonMark) */
-	FT_URL,         /* http:// or https:// URL */
-	FT_DATE,        /* YYYY-MM-DD, a real date */
-	FT_ENV,         /* environment variable name */
-	FT_ENUM,        /* one of values */
-	FT_ENUM_LIST,   /* list of distinct values */
-	FT_ID_LIST,     /* list of distinct ids */
-	FT_INT,         /* integer in [min, max], stored as long */
-	FT_NUMBER,      /* finite number >= 0, stored as double */
-	FT_BOOL,        /* true or false, stored as int */
-	FT_OBJECT,      /* nested mapping, stored as a pointer to sub struct */
+	FT_ID,		/* [a-z0-9][a-z0-9-]* */
+	FT_MODEL_ID,	/* [a-z0-9][a-z0-9.-]* */
+	FT_LINE,	/* one line of plain text */
+	FT_TEXT,	/* text, may span lines (CommonMark) */
+	FT_URL,		/* http:// or https:// URL */
+	FT_DATE,	/* YYYY-MM-DD, a real date */
+	FT_ENV,		/* environment variable name */
+	FT_ENUM,	/* one of values */
+	FT_ENUM_LIST,	/* list of distinct values */
+	FT_ID_LIST,	/* list of distinct ids */
+	FT_INT,		/* integer in [min, max], stored as long */
+	FT_NUMBER,	/* finite number >= 0, stored as double */
+	FT_BOOL,	/* true or false, stored as int */
+	FT_OBJECT,	/* nested mapping, stored as a pointer to sub struct */
 	FT_OBJECT_LIST, /* list of mappings, stored as array + count */
 };
 
@@ -39,13 +39,14 @@ struct field {
 	const char *name;
 	enum field_type type;
 	bool required;
-	size_t offset;     /* of the value in the struct */
-	size_t loc_offset; /* offset + 1 of a struct loc for the value; 0 none */
-	size_t count_offset;             /* FT_OBJECT_LIST: the size_t count */
-	const char *const *values;       /* FT_ENUM, FT_ENUM_LIST */
-	long min, max;                   /* FT_INT */
-	const struct schema *sub;        /* FT_OBJECT, FT_OBJECT_LIST */
-	const char *description;         /* for the JSON Schema */
+	size_t offset; /* of the value in the struct */
+	size_t
+	    loc_offset; /* offset + 1 of a struct loc for the value; 0 none */
+	size_t count_offset;	   /* FT_OBJECT_LIST: the size_t count */
+	const char *const *values; /* FT_ENUM, FT_ENUM_LIST */
+	long min, max;		   /* FT_INT */
+	const struct schema *sub;  /* FT_OBJECT, FT_OBJECT_LIST */
+	const char *description;   /* for the JSON Schema */
 };
 
 struct schema {
@@ -53,7 +54,7 @@ struct schema {
 	const char *title; /* JSON Schema title */
 	const struct field *fields;
 	size_t n_fields;
-	size_t size;       /* sizeof the struct */
+	size_t size;	   /* sizeof the struct */
 	size_t loc_offset; /* offset of the struct's own struct loc */
 };
 

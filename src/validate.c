@@ -85,8 +85,7 @@ static void S_check_models(struct catalog *cat, struct diags *diags)
 
 static bool S_has_price(const struct offer *o)
 {
-	return !isnan(o->input) || !isnan(o->output) ||
-	       !isnan(o->cached_input);
+	return !isnan(o->input) || !isnan(o->output) || !isnan(o->cached_input);
 }
 
 static void S_check_offer(struct catalog *cat, struct vendor *v, size_t k,
@@ -167,15 +166,15 @@ static long S_newest_day(const struct catalog *cat)
 		const struct vendor *v = &cat->vendors[i];
 		for (size_t k = 0; k < v->n_offers; k++)
 			if (v->offers[k].checked) {
-				long d = validate_day_number(
-					v->offers[k].checked);
+				long d =
+				    validate_day_number(v->offers[k].checked);
 				if (d > newest)
 					newest = d;
 			}
 		for (size_t k = 0; k < v->n_signals; k++)
 			if (v->signals[k].date) {
-				long d = validate_day_number(
-					v->signals[k].date);
+				long d =
+				    validate_day_number(v->signals[k].date);
 				if (d > newest)
 					newest = d;
 			}

@@ -24,38 +24,41 @@
 static const struct {
 	const char *id, *name, *short_name, *description;
 } S_layers[] = {
-	{"model-lab", "Model labs", "Labs",
-	 "Companies that train foundation models. Some sell access only "
-	 "through their own API (the most managed way to call a model); "
-	 "others also publish open weights that anyone may host."},
-	{"inference-provider", "Inference providers", "Providers",
-	 "Companies that run models, most often open-weights ones, behind an "
-	 "API and bill per token or per GPU-hour. They compete on price, "
-	 "speed and breadth of catalog; most speak the OpenAI API."},
-	{"hyperscaler", "Hyperscaler AI platforms", "Hyperscalers",
-	 "The big clouds' model platforms: inference next to the rest of a "
-	 "company's cloud, with its identity, network, data residency and "
-	 "billing, and paths to fine-tune and deploy."},
-	{"orchestration", "Orchestration and agent layer", "Orchestration",
-	 "Libraries, gateways and SDKs that sit between an application and "
-	 "the model APIs: one interface over many providers, routing, "
-	 "retries, tools and agents."},
+    {"model-lab", "Model labs", "Labs",
+     "Companies that train foundation models. Some sell access only "
+     "through their own API (the most managed way to call a model); "
+     "others also publish open weights that anyone may host."},
+    {"inference-provider", "Inference providers", "Providers",
+     "Companies that run models, most often open-weights ones, behind an "
+     "API and bill per token or per GPU-hour. They compete on price, "
+     "speed and breadth of catalog; most speak the OpenAI API."},
+    {"hyperscaler", "Hyperscaler AI platforms", "Hyperscalers",
+     "The big clouds' model platforms: inference next to the rest of a "
+     "company's cloud, with its identity, network, data residency and "
+     "billing, and paths to fine-tune and deploy."},
+    {"orchestration", "Orchestration and agent layer", "Orchestration",
+     "Libraries, gateways and SDKs that sit between an application and "
+     "the model APIs: one interface over many providers, routing, "
+     "retries, tools and agents."},
 };
 
 static const char *const S_spectrum_labels[] = {
-	"", "Most managed: the lab's own API", "Managed platform",
-	"Serverless inference", "Deploy your own model",
-	"Most raw: you run the GPUs"};
+    "",
+    "Most managed: the lab's own API",
+    "Managed platform",
+    "Serverless inference",
+    "Deploy your own model",
+    "Most raw: you run the GPUs"};
 
 static const struct {
 	const char *id, *label;
 } S_strengths[] = {
-	{"cost", "Cost"},
-	{"speed", "Speed"},
-	{"resilience", "Resilience"},
-	{"cloud-native", "Cloud-native integration"},
-	{"fine-tuning", "Fine-tuning"},
-	{"frontier-models", "Frontier models"},
+    {"cost", "Cost"},
+    {"speed", "Speed"},
+    {"resilience", "Resilience"},
+    {"cloud-native", "Cloud-native integration"},
+    {"fine-tuning", "Fine-tuning"},
+    {"frontier-models", "Frontier models"},
 };
 
 static const char *S_layer_name(const char *id)
@@ -151,11 +154,11 @@ static char *S_mermaid_label(const char *name)
 static json_t *S_vendor_ref(const struct vendor *v)
 {
 	char *label = S_mermaid_label(v->name);
-	json_t *ref = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id",
-				v->id, "name", v->name, "summary", v->summary,
-				"spectrum", (json_int_t)v->spectrum, "layer",
-				v->layer, "layer_name",
-				S_layer_name(v->layer), "mermaid_label", label);
+	json_t *ref =
+	    json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", v->id,
+		      "name", v->name, "summary", v->summary, "spectrum",
+		      (json_int_t)v->spectrum, "layer", v->layer, "layer_name",
+		      S_layer_name(v->layer), "mermaid_label", label);
 	free(label);
 	return ref;
 }
@@ -246,22 +249,21 @@ static json_t *S_offer_row(const struct vendor *v, const struct offer *o,
 		double li = S_json_price(price, "input");
 		double lo = S_json_price(price, "output");
 		double lc = S_json_price(price, "cached_input");
-		const char *success = json_string_value(
-			json_object_get(live, "last_success"));
+		const char *success =
+		    json_string_value(json_object_get(live, "last_success"));
 		char live_day[11];
 		S_date_of(success, live_day);
 		bool newer = live_day[0] &&
 			     (!o->checked || strcmp(live_day, o->checked) >= 0);
 		if ((!isnan(li) || !isnan(lo)) && newer) {
-			if (S_differs(o->input, li) ||
-			    S_differs(o->output, lo))
+			if (S_differs(o->input, li) || S_differs(o->output, lo))
 				declared = json_pack(
-					"{s:o, s:o, s:o, s:o, s:o}", "input",
-					S_price_str(o->input), "output",
-					S_price_str(o->output), "cached_input",
-					S_price_str(o->cached_input), "source",
-					S_str(o->source), "checked",
-					S_str(o->checked));
+				    "{s:o, s:o, s:o, s:o, s:o}", "input",
+				    S_price_str(o->input), "output",
+				    S_price_str(o->output), "cached_input",
+				    S_price_str(o->cached_input), "source",
+				    S_str(o->source), "checked",
+				    S_str(o->checked));
 			input = li;
 			output = lo;
 			cached = lc;
@@ -279,27 +281,25 @@ static json_t *S_offer_row(const struct vendor *v, const struct offer *o,
 	if (context < 0 && m)
 		context = m->context;
 	return json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-		" s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-		" s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:b, s:o, s:o,"
-		" s:b, s:b}",
-		"vendor_id", v->id, "vendor_name", v->name, "layer", v->layer,
-		"layer_name", S_layer_name(v->layer), "model_id", o->model,
-		"model_name", m ? m->name : o->model, "remote_id", o->remote_id,
-		"input", S_price_str(input), "output", S_price_str(output),
-		"cached_input", S_price_str(cached), "blended",
-		S_price_str(blended), "input_num", S_price_num(input),
-		"output_num", S_price_num(output), "cached_input_num",
-		S_price_num(cached), "blended_num", S_price_num(blended),
-		"context", S_int_or_null(context), "context_label",
-		S_count_label(context), "openai_compatible", compatible,
-		"origin", origin, "source",
-		S_str(strcmp(origin, "live") == 0 ? NULL : o->source),
-		"checked",
-		S_str(strcmp(origin, "live") == 0 ? NULL : o->checked),
-		"live_at", S_str(live_at), "stale", stale, "note",
-		S_str(o->note), "declared", declared, "cheapest", false,
-		"has_price", !isnan(input) || !isnan(output));
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+	    " s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+	    " s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:b, s:o, s:o,"
+	    " s:b, s:b}",
+	    "vendor_id", v->id, "vendor_name", v->name, "layer", v->layer,
+	    "layer_name", S_layer_name(v->layer), "model_id", o->model,
+	    "model_name", m ? m->name : o->model, "remote_id", o->remote_id,
+	    "input", S_price_str(input), "output", S_price_str(output),
+	    "cached_input", S_price_str(cached), "blended",
+	    S_price_str(blended), "input_num", S_price_num(input), "output_num",
+	    S_price_num(output), "cached_input_num", S_price_num(cached),
+	    "blended_num", S_price_num(blended), "context",
+	    S_int_or_null(context), "context_label", S_count_label(context),
+	    "openai_compatible", compatible, "origin", origin, "source",
+	    S_str(strcmp(origin, "live") == 0 ? NULL : o->source), "checked",
+	    S_str(strcmp(origin, "live") == 0 ? NULL : o->checked), "live_at",
+	    S_str(live_at), "stale", stale, "note", S_str(o->note), "declared",
+	    declared, "cheapest", false, "has_price",
+	    !isnan(input) || !isnan(output));
 }
 
 /* Orders offers by blended price (unknown last), then vendor, model. */
@@ -350,10 +350,10 @@ static void S_sort_array(json_t *arr, int (*cmp)(const void *, const void *))
 static json_t *S_signals(const struct vendor *v)
 {
 	static const char *const labels[][2] = {
-		{"valuation", "Valuation"},
-		{"funding", "Funding"},
-		{"acquisition", "Acquisition or deal"},
-		{"launch", "Launch"},
+	    {"valuation", "Valuation"},
+	    {"funding", "Funding"},
+	    {"acquisition", "Acquisition or deal"},
+	    {"launch", "Launch"},
 	};
 	json_t *arr = json_array();
 	for (size_t i = 0; i < v->n_signals; i++) {
@@ -363,12 +363,12 @@ static json_t *S_signals(const struct vendor *v)
 			if (strcmp(labels[k][0], s->kind) == 0)
 				label = labels[k][1];
 		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "kind",
-				  s->kind, "kind_label", label, "value_usd",
-				  S_int_or_null(s->value_usd), "value_label",
-				  S_usd_label(s->value_usd), "date", s->date,
-				  "source", s->source, "note", S_str(s->note)));
+		    arr,
+		    json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "kind",
+			      s->kind, "kind_label", label, "value_usd",
+			      S_int_or_null(s->value_usd), "value_label",
+			      S_usd_label(s->value_usd), "date", s->date,
+			      "source", s->source, "note", S_str(s->note)));
 	}
 	return arr;
 }
@@ -384,24 +384,23 @@ static json_t *S_live_summary(json_t *live)
 		return json_null();
 	json_t *attempt = json_object_get(live, "attempt");
 	json_t *models = json_object_get(live, "models");
-	return json_pack("{s:O, s:O, s:O, s:b, s:O, s:I}", "status",
-			 json_object_get(attempt, "outcome")
-				 ? json_object_get(attempt, "outcome")
-				 : json_null(),
-			 "at",
-			 json_object_get(attempt, "at")
-				 ? json_object_get(attempt, "at")
-				 : json_null(),
-			 "last_success",
-			 json_object_get(live, "last_success")
-				 ? json_object_get(live, "last_success")
-				 : json_null(),
-			 "stale", json_is_true(json_object_get(live, "stale")),
-			 "error",
-			 json_object_get(attempt, "error")
-				 ? json_object_get(attempt, "error")
-				 : json_null(),
-			 "model_count", (json_int_t)json_object_size(models));
+	return json_pack(
+	    "{s:O, s:O, s:O, s:b, s:O, s:I}", "status",
+	    json_object_get(attempt, "outcome")
+		? json_object_get(attempt, "outcome")
+		: json_null(),
+	    "at",
+	    json_object_get(attempt, "at") ? json_object_get(attempt, "at")
+					   : json_null(),
+	    "last_success",
+	    json_object_get(live, "last_success")
+		? json_object_get(live, "last_success")
+		: json_null(),
+	    "stale", json_is_true(json_object_get(live, "stale")), "error",
+	    json_object_get(attempt, "error")
+		? json_object_get(attempt, "error")
+		: json_null(),
+	    "model_count", (json_int_t)json_object_size(models));
 }
 
 /* Live listing entries that no catalog offer of v names. */
@@ -411,8 +410,8 @@ static json_t *S_also_listed(const struct vendor *v, json_t *live)
 	json_t *models = json_object_get(live, "models");
 	if (!json_is_object(models))
 		return arr;
-	const char **keys = xmalloc((json_object_size(models) + 1) *
-				    sizeof(char *));
+	const char **keys =
+	    xmalloc((json_object_size(models) + 1) * sizeof(char *));
 	size_t n = 0;
 	const char *key;
 	json_t *value;
@@ -431,21 +430,18 @@ static json_t *S_also_listed(const struct vendor *v, json_t *live)
 		json_t *price = json_object_get(m, "price");
 		json_t *ctx = json_object_get(m, "context");
 		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:O, s:o, s:o, s:o}", "id", keys[i],
-				  "name",
-				  json_is_string(json_object_get(m, "name"))
-					  ? json_object_get(m, "name")
-					  : json_null(),
-				  "context",
-				  S_count_label(json_is_integer(ctx)
-							? (long)json_integer_value(
-								  ctx)
-							: -1),
-				  "input",
-				  S_price_str(S_json_price(price, "input")),
-				  "output",
-				  S_price_str(S_json_price(price, "output"))));
+		    arr,
+		    json_pack(
+			"{s:s, s:O, s:o, s:o, s:o}", "id", keys[i], "name",
+			json_is_string(json_object_get(m, "name"))
+			    ? json_object_get(m, "name")
+			    : json_null(),
+			"context",
+			S_count_label(json_is_integer(ctx)
+					  ? (long)json_integer_value(ctx)
+					  : -1),
+			"input", S_price_str(S_json_price(price, "input")),
+			"output", S_price_str(S_json_price(price, "output"))));
 	}
 	free(keys);
 	return arr;
@@ -456,47 +452,46 @@ static json_t *S_vendor(const struct catalog *cat, const struct vendor *v,
 {
 	json_t *obj = S_vendor_ref(v);
 	json_t *live = S_live_vendor(snapshot, v->id);
-	char *desc_html = v->description ? markdown_to_html(v->description)
-					 : NULL;
-	char *desc_md = v->description
-				? markdown_to_safe_commonmark(v->description)
-				: NULL;
+	char *desc_html =
+	    v->description ? markdown_to_html(v->description) : NULL;
+	char *desc_md =
+	    v->description ? markdown_to_safe_commonmark(v->description) : NULL;
 	json_object_set_new(obj, "homepage", json_string(v->homepage));
 	json_object_set_new(obj, "description_html", S_str(desc_html));
 	json_object_set_new(obj, "description_markdown", S_str(desc_md));
 	free(desc_html);
 	free(desc_md);
 	json_object_set_new(
-		obj, "spectrum_label",
-		json_string(S_spectrum_labels[v->spectrum >= 1 &&
-							      v->spectrum <= 5
-						      ? v->spectrum
-						      : 0]));
+	    obj, "spectrum_label",
+	    json_string(S_spectrum_labels[v->spectrum >= 1 && v->spectrum <= 5
+					      ? v->spectrum
+					      : 0]));
 	json_t *strengths = json_array();
 	for (size_t i = 0; i < v->strengths.count; i++)
 		json_array_append_new(
-			strengths,
-			json_pack("{s:s, s:s}", "id", v->strengths.items[i],
-				  "label",
-				  S_strength_label(v->strengths.items[i])));
+		    strengths,
+		    json_pack("{s:s, s:s}", "id", v->strengths.items[i],
+			      "label",
+			      S_strength_label(v->strengths.items[i])));
 	json_object_set_new(obj, "strengths", strengths);
 	json_object_set_new(obj, "docs", S_str(v->docs));
 	json_object_set_new(obj, "pricing_url", S_str(v->pricing_url));
 	if (v->api)
 		json_object_set_new(
-			obj, "api",
-			json_pack("{s:s, s:s, s:o, s:b}", "style", v->api->style,
-				  "base_url", v->api->base_url, "key_env",
-				  S_str(v->api->key_env), "openai_compatible",
-				  v->api->openai_compatible == 1));
+		    obj, "api",
+		    json_pack("{s:s, s:s, s:o, s:b}", "style", v->api->style,
+			      "base_url", v->api->base_url, "key_env",
+			      S_str(v->api->key_env), "openai_compatible",
+			      v->api->openai_compatible == 1));
 	else
 		json_object_set_new(obj, "api", json_null());
-	json_object_set_new(obj, "openai_compatible",
-			    json_boolean(v->api &&
-					 v->api->openai_compatible == 1));
+	json_object_set_new(
+	    obj, "openai_compatible",
+	    json_boolean(v->api && v->api->openai_compatible == 1));
 	json_t *via = json_array();
 	for (size_t i = 0; i < v->via.count; i++) {
-		const struct vendor *r = catalog_find_vendor(cat, v->via.items[i]);
+		const struct vendor *r =
+		    catalog_find_vendor(cat, v->via.items[i]);
 		if (r)
 			json_array_append_new(via, S_vendor_ref(r));
 	}
@@ -513,9 +508,9 @@ static json_t *S_vendor(const struct catalog *cat, const struct vendor *v,
 	for (size_t i = 0; i < cat->n_models; i++)
 		if (cat->models[i].lab_ref == v)
 			json_array_append_new(
-				made, json_pack("{s:s, s:s}", "id",
-						cat->models[i].id, "name",
-						cat->models[i].name));
+			    made,
+			    json_pack("{s:s, s:s}", "id", cat->models[i].id,
+				      "name", cat->models[i].name));
 	json_object_set_new(obj, "models_made", made);
 	json_t *offers = json_array();
 	for (size_t k = 0; k < v->n_offers; k++) {
@@ -536,15 +531,14 @@ static json_t *S_vendor(const struct catalog *cat, const struct vendor *v,
 
 /* all_offers must be sorted by model id; *next is the index of the first
  * offer not yet consumed, advanced past this model's offers. */
-static json_t *S_model(const struct model *m, json_t *all_offers,
-		       size_t *next)
+static json_t *S_model(const struct model *m, json_t *all_offers, size_t *next)
 {
 	json_t *offers = json_array();
 	size_t n = json_array_size(all_offers);
 	while (*next < n) {
 		json_t *row = json_array_get(all_offers, *next);
-		int c = strcmp(json_string_value(json_object_get(row, "model_id")),
-			       m->id);
+		int c = strcmp(
+		    json_string_value(json_object_get(row, "model_id")), m->id);
 		if (c > 0)
 			break;
 		if (c == 0)
@@ -561,26 +555,26 @@ static json_t *S_model(const struct model *m, json_t *all_offers,
 	size_t hosts = 0;
 	for (size_t i = 0; i < json_array_size(offers); i++) {
 		const char *vid = json_string_value(
-			json_object_get(json_array_get(offers, i), "vendor_id"));
+		    json_object_get(json_array_get(offers, i), "vendor_id"));
 		bool seen = false;
 		for (size_t k = 0; k < i && !seen; k++)
 			seen = strcmp(vid, json_string_value(json_object_get(
-						   json_array_get(offers, k),
-						   "vendor_id"))) == 0;
+					       json_array_get(offers, k),
+					       "vendor_id"))) == 0;
 		hosts += !seen;
 	}
 	json_t *lab = m->lab_ref ? S_vendor_ref(m->lab_ref) : json_null();
 	return json_pack(
-		"{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-		" s:o, s:I, s:o}",
-		"id", m->id, "name", m->name, "lab", lab, "open_weights",
-		m->open_weights == 1, "license", S_str(m->license), "context",
-		S_int_or_null(m->context), "context_label",
-		S_count_label(m->context), "released", S_str(m->released),
-		"parameters", S_str(m->parameters), "summary",
-		S_str(m->summary), "homepage", S_str(m->homepage), "source",
-		S_str(m->source), "offers", offers, "host_count",
-		(json_int_t)hosts, "cheapest", cheapest);
+	    "{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+	    " s:o, s:I, s:o}",
+	    "id", m->id, "name", m->name, "lab", lab, "open_weights",
+	    m->open_weights == 1, "license", S_str(m->license), "context",
+	    S_int_or_null(m->context), "context_label",
+	    S_count_label(m->context), "released", S_str(m->released),
+	    "parameters", S_str(m->parameters), "summary", S_str(m->summary),
+	    "homepage", S_str(m->homepage), "source", S_str(m->source),
+	    "offers", offers, "host_count", (json_int_t)hosts, "cheapest",
+	    cheapest);
 }
 
 /* ---- the stack map's geometry (SVG user units) ---- */
@@ -620,21 +614,19 @@ static char *S_map_label(const char *name)
 static json_t *S_map(const struct catalog *cat)
 {
 	static const char *const axis[MAP_COLS] = {
-		"1 · most managed", "2 · managed platform", "3 · serverless",
-		"4 · deploy your own", "5 · most raw"};
+	    "1 · most managed", "2 · managed platform", "3 · serverless",
+	    "4 · deploy your own", "5 · most raw"};
 	const int col_w = (MAP_WIDTH - MAP_LABEL_W - 8) / MAP_COLS;
 	const int box_w = col_w - 14;
 	json_t *bands = json_array(), *boxes = json_array();
 	json_t *axis_arr = json_array(), *columns = json_array();
 	for (int c = 0; c < MAP_COLS; c++) {
 		int x = MAP_LABEL_W + c * col_w;
-		json_array_append_new(columns,
-				      json_pack("{s:i, s:i}", "x", x, "width",
-						col_w));
-		json_array_append_new(axis_arr,
-				      json_pack("{s:i, s:s}", "x",
-						x + col_w / 2, "label",
-						axis[c]));
+		json_array_append_new(
+		    columns, json_pack("{s:i, s:i}", "x", x, "width", col_w));
+		json_array_append_new(axis_arr, json_pack("{s:i, s:s}", "x",
+							  x + col_w / 2,
+							  "label", axis[c]));
 	}
 	int y = MAP_HEADER_H;
 	for (size_t l = 0; l < catalog_layer_count + 1; l++) {
@@ -657,19 +649,18 @@ static json_t *S_map(const struct catalog *cat)
 					   v->summary);
 				char *label = S_map_label(v->name);
 				json_array_append_new(
-					boxes,
-					json_pack("{s:s, s:s, s:s, s:i, s:i, s:i,"
-						  " s:i, s:i, s:i, s:s, s:I, s:s}",
-						  "id", v->id, "name", v->name,
-						  "href", buf_cstr(&href), "x",
-						  bx, "y", by, "width", box_w,
-						  "height", MAP_BOX_H, "text_x",
-						  bx + box_w / 2, "text_y",
-						  by + MAP_BOX_H / 2 + 5,
-						  "title", buf_cstr(&title),
-						  "spectrum",
-						  (json_int_t)v->spectrum,
-						  "label", label));
+				    boxes,
+				    json_pack("{s:s, s:s, s:s, s:i, s:i, s:i,"
+					      " s:i, s:i, s:i, s:s, s:I, s:s}",
+					      "id", v->id, "name", v->name,
+					      "href", buf_cstr(&href), "x", bx,
+					      "y", by, "width", box_w, "height",
+					      MAP_BOX_H, "text_x",
+					      bx + box_w / 2, "text_y",
+					      by + MAP_BOX_H / 2 + 5, "title",
+					      buf_cstr(&title), "spectrum",
+					      (json_int_t)v->spectrum, "label",
+					      label));
 				free(label);
 				buf_release(&href);
 				buf_release(&title);
@@ -680,27 +671,26 @@ static json_t *S_map(const struct catalog *cat)
 		}
 		int h = MAP_BAND_PAD + rows * (MAP_BOX_H + MAP_BOX_GAP) -
 			MAP_BOX_GAP;
-		const char *id = l < catalog_layer_count ? S_layers[l].id
-							 : "app";
+		const char *id =
+		    l < catalog_layer_count ? S_layers[l].id : "app";
 		const char *name = l < catalog_layer_count ? S_layers[l].name
 							   : "Your application";
 		json_array_append_new(
-			bands, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:b}",
-					 "layer", id, "name", name, "y", y,
-					 "height", h, "label_y", y + h / 2 + 5,
-					 "index", (int)l, "is_app",
-					 l == catalog_layer_count));
+		    bands,
+		    json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:b}", "layer",
+			      id, "name", name, "y", y, "height", h, "label_y",
+			      y + h / 2 + 5, "index", (int)l, "is_app",
+			      l == catalog_layer_count));
 		if (l == catalog_layer_count) {
 			int bx = MAP_LABEL_W + 7;
 			int bw = MAP_COLS * col_w - 14;
 			json_object_set_new(
-				json_array_get(bands, l), "app_box",
-				json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "x",
-					  bx, "y", y + MAP_BAND_PAD / 2,
-					  "width", bw, "height", MAP_BOX_H,
-					  "text_x", bx + bw / 2, "text_y",
-					  y + MAP_BAND_PAD / 2 + MAP_BOX_H / 2 +
-						  5));
+			    json_array_get(bands, l), "app_box",
+			    json_pack(
+				"{s:i, s:i, s:i, s:i, s:i, s:i}", "x", bx, "y",
+				y + MAP_BAND_PAD / 2, "width", bw, "height",
+				MAP_BOX_H, "text_x", bx + bw / 2, "text_y",
+				y + MAP_BAND_PAD / 2 + MAP_BOX_H / 2 + 5));
 		}
 		y += h + 10;
 	}
@@ -727,8 +717,9 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 					 v->signals[k].date);
 		json_t *live = S_live_vendor(snapshot, v->id);
 		char day[11];
-		S_date_of(json_string_value(json_object_get(live, "last_success")),
-			  day);
+		S_date_of(
+		    json_string_value(json_object_get(live, "last_success")),
+		    day);
 		if (strcmp(day, best) > 0)
 			memcpy(best, day, sizeof(best));
 	}
@@ -788,14 +779,13 @@ static json_t *S_changes(const struct catalog *cat, json_t *snapshot)
 				   c->model);
 		}
 		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
-				  "date", c->date, "vendor_id", c->vendor,
-				  "vendor_name", vname, "model_id", c->model,
-				  "kind", snapshot_change_kind_name(c->kind),
-				  "summary", buf_cstr(&summary), "old",
-				  S_price_obj(&c->old_price), "new",
-				  S_price_obj(&c->new_price)));
+		    arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
+				   "date", c->date, "vendor_id", c->vendor,
+				   "vendor_name", vname, "model_id", c->model,
+				   "kind", snapshot_change_kind_name(c->kind),
+				   "summary", buf_cstr(&summary), "old",
+				   S_price_obj(&c->old_price), "new",
+				   S_price_obj(&c->new_price)));
 		buf_release(&summary);
 		buf_release(&prices);
 	}
@@ -809,9 +799,9 @@ static json_t *S_primers(const struct catalog *cat)
 	for (size_t i = 0; i < cat->n_primers; i++) {
 		const struct primer *p = &cat->primers[i];
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:s, s:o}", "slug", p->slug,
-				       "title", p->title, "summary", p->summary,
-				       "order", S_int_or_null(p->order)));
+		    arr, json_pack("{s:s, s:s, s:s, s:o}", "slug", p->slug,
+				   "title", p->title, "summary", p->summary,
+				   "order", S_int_or_null(p->order)));
 	}
 	return arr;
 }
@@ -831,53 +821,52 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	S_sort_array(all_offers, S_compare_offers_by_model);
 	size_t next = 0;
 	for (size_t i = 0; i < cat->n_models; i++)
-		json_array_append_new(models, S_model(&cat->models[i],
-						      all_offers, &next));
+		json_array_append_new(
+		    models, S_model(&cat->models[i], all_offers, &next));
 	for (size_t i = 0; i < json_array_size(all_offers); i++)
 		priced += json_is_true(json_object_get(
-			json_array_get(all_offers, i), "has_price"));
+		    json_array_get(all_offers, i), "has_price"));
 
 	json_t *layers = json_array();
 	for (size_t l = 0; l < catalog_layer_count; l++) {
 		json_t *members = json_array();
 		for (size_t i = 0; i < cat->n_vendors; i++)
-			if (catalog_layer_index(cat->vendors[i].layer) == (int)l)
+			if (catalog_layer_index(cat->vendors[i].layer) ==
+			    (int)l)
 				json_array_append_new(
-					members,
-					S_vendor_ref(&cat->vendors[i]));
+				    members, S_vendor_ref(&cat->vendors[i]));
 		json_array_append_new(
-			layers,
-			json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:o}", "id",
-				  S_layers[l].id, "name", S_layers[l].name,
-				  "short", S_layers[l].short_name,
-				  "description", S_layers[l].description,
-				  "position", (int)l + 1, "vendor_count",
-				  (json_int_t)json_array_size(members),
-				  "vendors", members));
+		    layers,
+		    json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:o}", "id",
+			      S_layers[l].id, "name", S_layers[l].name, "short",
+			      S_layers[l].short_name, "description",
+			      S_layers[l].description, "position", (int)l + 1,
+			      "vendor_count",
+			      (json_int_t)json_array_size(members), "vendors",
+			      members));
 	}
 	json_t *strengths = json_array();
 	for (size_t i = 0; i < sizeof(S_strengths) / sizeof(S_strengths[0]);
 	     i++)
-		json_array_append_new(strengths,
-				      json_pack("{s:s, s:s}", "id",
-						S_strengths[i].id, "label",
-						S_strengths[i].label));
+		json_array_append_new(
+		    strengths, json_pack("{s:s, s:s}", "id", S_strengths[i].id,
+					 "label", S_strengths[i].label));
 	S_data_date(cat, snapshot, data_date);
 	const struct site *s = &cat->site;
 	json_object_set_new(
-		view, "site",
-		json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "title",
-			  s->title, "base_url", s->base_url, "description",
-			  S_str(s->description), "language",
-			  s->language ? s->language : "en", "repository",
-			  S_str(s->repository), "version", STACKMAP_VERSION,
-			  "data_date", data_date));
+	    view, "site",
+	    json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "title", s->title,
+		      "base_url", s->base_url, "description",
+		      S_str(s->description), "language",
+		      s->language ? s->language : "en", "repository",
+		      S_str(s->repository), "version", STACKMAP_VERSION,
+		      "data_date", data_date));
 	json_object_set_new(
-		view, "blended_definition",
-		json_string("Blended price = (3 × input + 1 × output) ÷ 4, in "
-			    "USD per 1M tokens: a 3:1 input-to-output mix, "
-			    "typical of summarisation, classification and "
-			    "extraction."));
+	    view, "blended_definition",
+	    json_string("Blended price = (3 × input + 1 × output) ÷ 4, in "
+			"USD per 1M tokens: a 3:1 input-to-output mix, "
+			"typical of summarisation, classification and "
+			"extraction."));
 	json_object_set_new(view, "layers", layers);
 	json_object_set_new(view, "vendors", vendors);
 	json_object_set_new(view, "models", models);
@@ -885,14 +874,13 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	json_object_set_new(view, "primers", S_primers(cat));
 	json_object_set_new(view, "changes", S_changes(cat, snapshot));
 	json_object_set_new(view, "strengths", strengths);
-	json_object_set_new(
-		view, "counts",
-		json_pack("{s:I, s:I, s:I, s:I, s:I}", "vendors",
-			  (json_int_t)cat->n_vendors, "models",
-			  (json_int_t)cat->n_models, "offers",
-			  (json_int_t)json_array_size(all_offers),
-			  "priced_offers", (json_int_t)priced, "primers",
-			  (json_int_t)cat->n_primers));
+	json_object_set_new(view, "counts",
+			    json_pack("{s:I, s:I, s:I, s:I, s:I}", "vendors",
+				      (json_int_t)cat->n_vendors, "models",
+				      (json_int_t)cat->n_models, "offers",
+				      (json_int_t)json_array_size(all_offers),
+				      "priced_offers", (json_int_t)priced,
+				      "primers", (json_int_t)cat->n_primers));
 	json_object_set_new(view, "map", S_map(cat));
 	/* one pass over every string, whichever output it reaches */
 	text_clean_tree(view);

@@ -69,10 +69,10 @@ int yamldoc_check_utf8(const char *path, const char *text, size_t len,
 		unsigned min;
 		if (c < 0x80) {
 			if (c == 0) {
-				diag_error(diags,
-					   S_loc_of_offset(path, text, i,
-							   first_line),
-					   "NUL byte in text file");
+				diag_error(
+				    diags,
+				    S_loc_of_offset(path, text, i, first_line),
+				    "NUL byte in text file");
 				return -1;
 			}
 			i++;
@@ -117,7 +117,7 @@ static void S_append(struct ynode *parent, struct ynode *key,
 		parent->items = xrealloc(parent->items, cap * sizeof(void *));
 		if (parent->kind == YNODE_MAP)
 			parent->keys =
-				xrealloc(parent->keys, cap * sizeof(void *));
+			    xrealloc(parent->keys, cap * sizeof(void *));
 	}
 	if (parent->kind == YNODE_MAP)
 		parent->keys[n] = key;
@@ -127,8 +127,7 @@ static void S_append(struct ynode *parent, struct ynode *key,
 
 /* Attaches a finished node to the frame on top of the stack. Returns -1
  * (with a diagnostic) on a non-scalar or duplicate mapping key. */
-static int S_attach(struct frame *top, struct ynode *node,
-		    struct diags *diags)
+static int S_attach(struct frame *top, struct ynode *node, struct diags *diags)
 {
 	if (top->node->kind == YNODE_SEQ) {
 		S_append(top->node, NULL, node);
@@ -244,16 +243,18 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 			failed = 1;
 		} else if (type == YAML_DOCUMENT_START_EVENT &&
 			   ++documents > 1) {
-			diag_error(diags, at,
-				   "only one YAML document per file is allowed");
+			diag_error(
+			    diags, at,
+			    "only one YAML document per file is allowed");
 			failed = 1;
 		} else if (type == YAML_SCALAR_EVENT) {
 			struct ynode *n = S_node_new(YNODE_SCALAR, path, mark);
-			n->text = xstrndup((const char *)event.data.scalar.value,
-					   event.data.scalar.length);
+			n->text =
+			    xstrndup((const char *)event.data.scalar.value,
+				     event.data.scalar.length);
 			n->len = event.data.scalar.length;
-			n->plain = event.data.scalar.style ==
-				   YAML_PLAIN_SCALAR_STYLE;
+			n->plain =
+			    event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			if (strlen(n->text) != n->len) {
 				diag_error(diags, at,
 					   "NUL character in a string");
@@ -274,11 +275,11 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 					   YAMLDOC_MAX_DEPTH);
 				failed = 1;
 			} else {
-				struct ynode *n = S_node_new(
-					type == YAML_SEQUENCE_START_EVENT
-						? YNODE_SEQ
-						: YNODE_MAP,
-					path, mark);
+				struct ynode *n =
+				    S_node_new(type == YAML_SEQUENCE_START_EVENT
+						   ? YNODE_SEQ
+						   : YNODE_MAP,
+					       path, mark);
 				stack[depth].node = n;
 				stack[depth].pending_key = NULL;
 				depth++;

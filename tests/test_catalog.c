@@ -89,11 +89,11 @@ static void test_yaml_utf8(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"a: \xC0\xAF\n",         /* overlong '/' */
-		"a: \xED\xA0\x80\n",     /* surrogate */
-		"a: \xE2\x82\n",         /* truncated */
-		"a: \xF5\x80\x80\x80\n", /* above U+10FFFF */
-		"a: \xFF\n",
+	    "a: \xC0\xAF\n",	     /* overlong '/' */
+	    "a: \xED\xA0\x80\n",     /* surrogate */
+	    "a: \xE2\x82\n",	     /* truncated */
+	    "a: \xF5\x80\x80\x80\n", /* above U+10FFFF */
+	    "a: \xFF\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct diags d;
@@ -162,7 +162,7 @@ static void test_validate_day_number(void **state)
 	assert_int_equal(validate_day_number("1970-01-01"), 0);
 	assert_int_equal(validate_day_number("2000-03-01"), 11017);
 	assert_int_equal(validate_day_number("2026-11-25") -
-				 validate_day_number("2026-05-29"),
+			     validate_day_number("2026-05-29"),
 			 180);
 }
 
@@ -207,7 +207,8 @@ static void test_catalog_mini(void **state)
 	assert_null(m->license);
 	assert_string_equal(m->lab_ref->id, "acme-lab");
 	assert_string_equal(cat.primers[0].slug, "basics");
-	assert_string_equal(cat.primers[0].body, "# Basics\n\nSome *CommonMark* text.\n");
+	assert_string_equal(cat.primers[0].body,
+			    "# Basics\n\nSome *CommonMark* text.\n");
 	assert_string_equal(cat.site.base_url, "https://example.org/mini/");
 	assert_null(catalog_find_vendor(&cat, "nope"));
 	catalog_release(&cat);
@@ -231,9 +232,9 @@ static void test_markdown_safe(void **state)
 {
 	(void)state;
 	char *html = markdown_to_html(
-		"Hi <script>alert(1)</script> [x](javascript:alert(1)) "
-		"[ok](https://a.example) [rel](../vendors/a.html)\n\n"
-		"<div onclick=\"x\">block</div>\n");
+	    "Hi <script>alert(1)</script> [x](javascript:alert(1)) "
+	    "[ok](https://a.example) [rel](../vendors/a.html)\n\n"
+	    "<div onclick=\"x\">block</div>\n");
 	assert_null(strstr(html, "<script"));
 	assert_null(strstr(html, "javascript:"));
 	assert_null(strstr(html, "onclick"));
@@ -241,7 +242,7 @@ static void test_markdown_safe(void **state)
 	assert_non_null(strstr(html, "href=\"../vendors/a.html\""));
 	free(html);
 	char *md = markdown_to_safe_commonmark(
-		"A <b>bold</b> [x](javascript:alert(1))\n\n<iframe></iframe>\n");
+	    "A <b>bold</b> [x](javascript:alert(1))\n\n<iframe></iframe>\n");
 	assert_null(strstr(md, "<b>"));
 	assert_null(strstr(md, "iframe"));
 	assert_null(strstr(md, "javascript:"));
@@ -265,10 +266,13 @@ static void test_text_clean(void **state)
 {
 	(void)state;
 	assert_null(S_clean("plain caf\xC3\xA9"));
-	char *c = S_clean("a\xE2\x80\xAE" "exe.txt\xE2\x80\xAC" "b");
+	char *c = S_clean("a\xE2\x80\xAE"
+			  "exe.txt\xE2\x80\xAC"
+			  "b");
 	assert_string_equal(c, "aexe.txtb");
 	free(c);
-	c = S_clean("x\xEF\xBF\xBF" "y\x1B[31m");
+	c = S_clean("x\xEF\xBF\xBF"
+		    "y\x1B[31m");
 	assert_string_equal(c, "xy[31m");
 	free(c);
 	c = S_clean("bad\xC3(");
@@ -284,7 +288,8 @@ static void test_escapers(void **state)
 	(void)state;
 	struct buf b = BUF_INIT;
 	render_escape_markdown(&b, "a|b *c* <d>\n[e](f)", 19);
-	assert_string_equal(buf_cstr(&b), "a\\|b \\*c\\* \\<d\\> \\[e\\]\\(f\\)");
+	assert_string_equal(buf_cstr(&b),
+			    "a\\|b \\*c\\* \\<d\\> \\[e\\]\\(f\\)");
 	buf_reset(&b);
 	render_csv_cell(&b, "=HYPERLINK(\"http://x\")");
 	assert_string_equal(buf_cstr(&b), "\"'=HYPERLINK(\"\"http://x\"\")\"");
@@ -353,19 +358,19 @@ static void test_output_swap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_yaml_alias_refused),
-		cmocka_unit_test(test_yaml_duplicate_key),
-		cmocka_unit_test(test_yaml_depth_limit),
-		cmocka_unit_test(test_yaml_utf8),
-		cmocka_unit_test(test_yaml_size_limit),
-		cmocka_unit_test(test_schema_syntax),
-		cmocka_unit_test(test_validate_day_number),
-		cmocka_unit_test(test_catalog_mini),
-		cmocka_unit_test(test_catalog_missing_dir),
-		cmocka_unit_test(test_markdown_safe),
-		cmocka_unit_test(test_text_clean),
-		cmocka_unit_test(test_escapers),
-		cmocka_unit_test(test_output_swap),
+	    cmocka_unit_test(test_yaml_alias_refused),
+	    cmocka_unit_test(test_yaml_duplicate_key),
+	    cmocka_unit_test(test_yaml_depth_limit),
+	    cmocka_unit_test(test_yaml_utf8),
+	    cmocka_unit_test(test_yaml_size_limit),
+	    cmocka_unit_test(test_schema_syntax),
+	    cmocka_unit_test(test_validate_day_number),
+	    cmocka_unit_test(test_catalog_mini),
+	    cmocka_unit_test(test_catalog_missing_dir),
+	    cmocka_unit_test(test_markdown_safe),
+	    cmocka_unit_test(test_text_clean),
+	    cmocka_unit_test(test_escapers),
+	    cmocka_unit_test(test_output_swap),
 	};
 	return cmocka_run_group_tests_name("catalog", tests, NULL, NULL);
 }
