@@ -594,8 +594,11 @@ static void S_build(struct S_compiler *c)
 		if (t->type == '/') {
 			j = open[--depth * 2];
 			if (!t->standalone && c->at_bol &&
-			    c->nodes[j].type != S_PARENT)
-				c->nodes[S_node_push(c, S_TEXT)].bol = 1;
+			    c->nodes[j].type != S_PARENT) {
+				/* push first: it may move c->nodes */
+				size_t k = S_node_push(c, S_TEXT);
+				c->nodes[k].bol = 1;
+			}
 			c->nodes[j].end = c->nnodes;
 			strip = open[depth * 2 + 1];
 			if (t->standalone != 1)
