@@ -9,6 +9,11 @@
 #   make fuzz-build     only builds the harnesses into $(BUILD)/fuzz/
 #   make fuzz-NAME      fuzzes one harness (e.g. make fuzz-mustache)
 # FUZZ_ARGS passes extra libFuzzer options, e.g. FUZZ_ARGS=-jobs=2.
+# FUZZ_SEED fixes libFuzzer's random seed (0, the default, picks one) and
+# FUZZ_RUNS bounds each harness by executions instead of FUZZ_SECONDS: with
+# both and an empty work corpus a run tries the same inputs in the same order
+# on any machine at any speed, so CI's short pass is reproducible (a pass
+# here is a pass there) and a longer local run with the same seed covers it.
 #
 # The harnesses and every library object are built with clang,
 # -fsanitize=fuzzer-no-link,address,undefined into $(BUILD)/fuzz/obj/,
@@ -19,6 +24,10 @@
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS    ?=
+FUZZ_SEED    ?= 0
+FUZZ_RUNS    ?=
+FUZZ_BOUND    = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS))
+FUZZ_SPENT    = $(if $(FUZZ_RUNS),(seed $(FUZZ_SEED)),in $(FUZZ_SECONDS) s)
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer
@@ -55,7 +64,7 @@ FUZZ_MAXLEN_view     := 65536
 FUZZ_MAXLEN_snapshot := 131072
 
 FUZZ_OPTS = -timeout=10 -rss_limit_mb=2048 -max_len=$(FUZZ_MAXLEN_$*) \
-	    -print_final_stats=1
+	    -print_final_stats=1 -seed=$(FUZZ_SEED)
 FUZZ_ENV  = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -92,7 +101,8 @@ $(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) VERSION | $(FUZZ_DIR)/.deps
 	@echo "  CC (fuzz) $<"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_OBJ)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h \
+		tests/fuzz/fuzz_pages.h $(FUZZ_OBJ)
 	@echo "  LD (fuzz) $@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
 	  $(FUZZ_OBJ) $(LIBS)
@@ -120,18 +130,19 @@ fuzz-regress: $(FUZZ_BINS) fuzz-seeds
 	  fi; \
 	done; [ $$fail = 0 ]
 
-# One bounded run of harness NAME; prints its executions.
+# One bounded run of harness NAME; prints its executions. The work corpus
+# comes first: libFuzzer writes the inputs it finds interesting there.
 $(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/fuzz_% fuzz-seeds
-	@mkdir -p $(FUZZ_DIR)/work/$* $(FUZZ_DIR)/artifacts/$* tests/fuzz/regress/$*
-	@mkdir -p $(FUZZ_DIR)/seeds/$*; \
+	@mkdir -p $(FUZZ_DIR)/work/$* $(FUZZ_DIR)/artifacts/$*
+	@dirs=; for d in tests/fuzz/corpus/$* tests/fuzz/regress/$* \
+	    $(FUZZ_DIR)/seeds/$*; do [ -d $$d ] && dirs="$$dirs $$d"; done; \
 	if $(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$* $(FUZZ_OPTS) \
-	    -max_total_time=$(FUZZ_SECONDS) \
+	    $(FUZZ_BOUND) \
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$*/ $(FUZZ_ARGS) \
-	    $(FUZZ_DIR)/work/$* tests/fuzz/corpus/$* tests/fuzz/regress/$* $(FUZZ_DIR)/seeds/$* \
-	    >$(FUZZ_DIR)/fuzz-$*.log 2>&1; then \
-	  echo "fuzz: $*: $$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/fuzz-$*.log | tail -n 1) executions in $(FUZZ_SECONDS) s, no finding"; \
+	    $(FUZZ_DIR)/work/$* $$dirs >$(FUZZ_DIR)/fuzz-$*.log 2>&1; then \
+	  echo "fuzz: $*: $$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/fuzz-$*.log | tail -n 1) executions $(FUZZ_SPENT), no finding"; \
 	else \
-	  echo "FAIL fuzz: $* (log: $(FUZZ_DIR)/fuzz-$*.log; input in $(FUZZ_DIR)/artifacts/$*/)"; \
+	  echo "FAIL fuzz: $* after $$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/fuzz-$*.log | tail -n 1) executions (log: $(FUZZ_DIR)/fuzz-$*.log; input in $(FUZZ_DIR)/artifacts/$*/)"; \
 	  grep -m 1 -A 30 -E '^==[0-9]+==|runtime error|invariant failed|ERROR: libFuzzer' $(FUZZ_DIR)/fuzz-$*.log; \
 	  exit 1; \
 	fi

@@ -101,12 +101,47 @@ const char *buf_cstr(struct buf *b)
 	return b->data;
 }
 
+/* The length of the UTF-8 sequence at p when it encodes a C1 control
+ * (U+0080..U+009F), which a terminal may read as ESC-like (U+009B is CSI),
+ * or a bidirectional control (U+061C, U+200E/F, U+202A..E, U+2066..9),
+ * which can reorder a log line; else 0. *cp gets the code point. */
+static size_t S_invisible(const unsigned char *p, unsigned *cp)
+{
+	if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+		*cp = p[1];
+		return 2;
+	}
+	if (p[0] == 0xD8 && p[1] == 0x9C) {
+		*cp = 0x061C;
+		return 2;
+	}
+	if (p[0] == 0xE2 && p[1] == 0x80 &&
+	    (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE))) {
+		*cp = 0x2000 + (unsigned)(p[2] - 0x80);
+		return 3;
+	}
+	if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) {
+		*cp = 0x2040 + (unsigned)(p[2] - 0x80);
+		return 3;
+	}
+	return 0;
+}
+
 void buf_put_visible(struct buf *b, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7F)
-			buf_printf(b, "\\x%02X", *p);
-		else
-			buf_putc(b, (char)*p);
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned cp;
+		size_t n = S_invisible(p, &cp);
+		if (n) {
+			buf_printf(b, "\\u%04X", cp);
+			p += n;
+		} else {
+			if (*p < 0x20 || *p == 0x7F)
+				buf_printf(b, "\\x%02X", *p);
+			else
+				buf_putc(b, (char)*p);
+			p++;
+		}
 	}
 }

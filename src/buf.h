@@ -33,8 +33,9 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with control characters (below 0x20, and 0x7F) written as
- * \xNN, so that text from an input can be echoed into a message or log
- * without moving the cursor, colouring a terminal or starting a new line. */
+ * \xNN and C1 controls and bidirectional controls as \uNNNN, so that text
+ * from an input can be echoed into a message or log without moving the
+ * cursor, colouring a terminal, starting a new line or reordering it. */
 void buf_put_visible(struct buf *b, const char *s);
 /* Returns the bytes (NUL-terminated, never NULL); caller frees. */
 char *buf_detach(struct buf *b, size_t *len);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "buf.h"
 #include "build.h"
@@ -19,6 +20,7 @@
 #include "output.h"
 #include "render.h"
 #include "snapshot.h"
+#include "text.h"
 #include "validate.h"
 #include "view.h"
 #include "xalloc.h"
@@ -33,6 +35,7 @@ struct build {
 	struct buf page;
 	struct buf err;
 	size_t pages;
+	size_t pricing_pages; /* pricing, pricing-2, ... (S_pricing_pages) */
 };
 
 /* The build's view of the snapshot (see build.h): snapshot.c reads and
@@ -342,23 +345,35 @@ static int S_primer_pages(struct build *b, const struct catalog *cat)
 	for (size_t i = 0; i < cat->n_primers; i++) {
 		const struct primer *p = &cat->primers[i];
 		struct buf path = BUF_INIT, html = BUF_INIT, md = BUF_INIT;
+		/* like the view's strings, the primer's own text loses
+		 * controls, bidi overrides and noncharacters (text.h) */
+		char *clean_title = text_clean(p->title, strlen(p->title));
+		char *clean_summary =
+		    text_clean(p->summary, strlen(p->summary));
+		char *clean_body = text_clean(p->body, strlen(p->body));
+		const char *title = clean_title ? clean_title : p->title;
+		const char *summary =
+		    clean_summary ? clean_summary : p->summary;
+		const char *body = clean_body ? clean_body : p->body;
 		buf_printf(&path, "primers/%s", p->slug);
-		json_t *ctx = S_context(b, "primer", buf_cstr(&path), p->title,
-					p->summary);
+		json_t *ctx =
+		    S_context(b, "primer", buf_cstr(&path), title, summary);
 		int rc = -1;
-		if (S_primer_body(b, RENDER_HTML, p->body, ctx, &html) != 0 ||
-		    S_primer_body(b, RENDER_MD, p->body, ctx, &md) != 0) {
+		if (S_primer_body(b, RENDER_HTML, body, ctx, &html) != 0 ||
+		    S_primer_body(b, RENDER_MD, body, ctx, &md) != 0) {
 			json_decref(ctx);
 			goto next;
 		}
-		json_object_set_new(ctx, "primer",
-				    json_pack("{s:s, s:s, s:s, s:s, s:s}",
-					      "slug", p->slug, "title",
-					      p->title, "summary", p->summary,
-					      "body_html", buf_cstr(&html),
-					      "body_markdown", buf_cstr(&md)));
+		json_object_set_new(
+		    ctx, "primer",
+		    json_pack("{s:s, s:s, s:s, s:s, s:s}", "slug", p->slug,
+			      "title", title, "summary", summary, "body_html",
+			      buf_cstr(&html), "body_markdown", buf_cstr(&md)));
 		rc = S_page_done(b, "primer", buf_cstr(&path), ctx);
 	next:
+		free(clean_title);
+		free(clean_summary);
+		free(clean_body);
 		buf_release(&path);
 		buf_release(&html);
 		buf_release(&md);
@@ -366,6 +381,162 @@ static int S_primer_pages(struct build *b, const struct catalog *cat)
 			return -1;
 	}
 	return 0;
+}
+
+/* The pricing table holds at most this many offers a page; past it the
+ * table goes on over pricing-2, pricing-3, ... (a page breaks between two
+ * models, never inside one, unless one model alone has more offers). One
+ * page of 100,000 rows would be over 100 MB of HTML, which no browser
+ * shows usefully. */
+#define PRICING_PAGE_OFFERS 1000
+
+/* "pricing" for page 1, "pricing-N" after. */
+static void S_pricing_path(struct buf *path, size_t number)
+{
+	buf_reset(path);
+	if (number == 1)
+		buf_puts(path, "pricing");
+	else
+		buf_printf(path, "pricing-%zu", number);
+}
+
+/* A new list of the vendors or models of the view (all, key "id") whose
+ * id is the field of one of the offers, in the view's order. */
+static json_t *S_present(const json_t *all, const json_t *offers,
+			 const char *field)
+{
+	json_t *seen = json_object();
+	size_t i;
+	json_t *item;
+	json_array_foreach(offers, i, item)
+	{
+		const char *id =
+		    json_string_value(json_object_get(item, field));
+		if (id)
+			json_object_set_new(seen, id, json_true());
+	}
+	json_t *out = json_array();
+	json_array_foreach(all, i, item)
+	{
+		const char *id = json_string_value(json_object_get(item, "id"));
+		if (id && json_object_get(seen, id))
+			json_array_append(out, item);
+	}
+	json_decref(seen);
+	return out;
+}
+
+/* pricing.html (and .md), then pricing-2 ... when the offers do not fit
+ * on one page; each page's filters list only its own models and vendors,
+ * and a pager links every page by the models it covers. */
+static int S_pricing_pages(struct build *b)
+{
+	const json_t *offers = json_object_get(b->view, "offers");
+	size_t n = json_array_size(offers);
+	/* page k covers offers [starts[k], starts[k + 1]) */
+	size_t *starts = xcalloc(n + 2, sizeof(*starts));
+	size_t pages = 0, begin = 0;
+	starts[pages++] = 0;
+	while (begin < n) {
+		size_t i = begin, last_break = begin;
+		while (i < n && i - begin < PRICING_PAGE_OFFERS) {
+			if (i > begin &&
+			    strcmp(json_string_value(json_object_get(
+				       json_array_get(offers, i), "model_id")),
+				   json_string_value(json_object_get(
+				       json_array_get(offers, i - 1),
+				       "model_id"))) != 0)
+				last_break = i;
+			i++;
+		}
+		if (i < n) {
+			/* full: break before the model that did not fit,
+			 * or, when one model fills the page, after it */
+			if (last_break > begin)
+				i = last_break;
+			else
+				while (i < n &&
+				       strcmp(json_string_value(json_object_get(
+						  json_array_get(offers, i),
+						  "model_id")),
+					      json_string_value(json_object_get(
+						  json_array_get(offers, i - 1),
+						  "model_id"))) == 0)
+					i++;
+		}
+		begin = i;
+		if (begin < n)
+			starts[pages++] = begin;
+	}
+	starts[pages] = n;
+	if (n == 0)
+		starts[1] = 0;
+
+	json_t *index = json_array();
+	struct buf path = BUF_INIT;
+	for (size_t k = 0; k < pages; k++) {
+		S_pricing_path(&path, k + 1);
+		const json_t *first = json_array_get(offers, starts[k]);
+		const json_t *last = json_array_get(
+		    offers, starts[k + 1] ? starts[k + 1] - 1 : 0);
+		json_array_append_new(
+		    index, json_pack("{s:I, s:s, s:s, s:s}", "number",
+				     (json_int_t)(k + 1), "path",
+				     buf_cstr(&path), "first_model",
+				     first ? json_string_value(json_object_get(
+						 first, "model_name"))
+					   : "",
+				     "last_model",
+				     last ? json_string_value(json_object_get(
+						last, "model_name"))
+					  : ""));
+	}
+
+	int rc = 0;
+	for (size_t k = 0; k < pages && rc == 0; k++) {
+		S_pricing_path(&path, k + 1);
+		json_t *slice = json_array();
+		for (size_t i = starts[k]; i < starts[k + 1]; i++)
+			json_array_append(slice, json_array_get(offers, i));
+		json_t *ctx = S_context(
+		    b, "pricing", buf_cstr(&path), "Pricing",
+		    "Every offer in the catalog, with a cost calculator.");
+		json_object_set_new(
+		    ctx, "models",
+		    pages == 1 ? json_incref(json_object_get(b->view, "models"))
+			       : S_present(json_object_get(b->view, "models"),
+					   slice, "model_id"));
+		json_object_set_new(
+		    ctx, "vendors",
+		    pages == 1
+			? json_incref(json_object_get(b->view, "vendors"))
+			: S_present(json_object_get(b->view, "vendors"), slice,
+				    "vendor_id"));
+		json_object_set_new(ctx, "offers", slice);
+		if (pages > 1) {
+			json_t *list = json_deep_copy(index);
+			json_object_set_new(json_array_get(list, k), "current",
+					    json_true());
+			json_t *pager = json_pack(
+			    "{s:I, s:I, s:I, s:o}", "number",
+			    (json_int_t)(k + 1), "count", (json_int_t)pages,
+			    "offers", (json_int_t)(starts[k + 1] - starts[k]),
+			    "pages", list);
+			if (k > 0)
+				json_object_set(pager, "prev",
+						json_array_get(index, k - 1));
+			if (k + 1 < pages)
+				json_object_set(pager, "next",
+						json_array_get(index, k + 1));
+			json_object_set_new(ctx, "pager", pager);
+		}
+		rc = S_page_done(b, "pricing", buf_cstr(&path), ctx);
+	}
+	b->pricing_pages = pages;
+	buf_release(&path);
+	json_decref(index);
+	free(starts);
+	return rc;
 }
 
 static int S_pages(struct build *b, const struct catalog *cat)
@@ -381,12 +552,7 @@ static int S_pages(struct build *b, const struct catalog *cat)
 	if (S_page_done(b, "index", "index", ctx) != 0)
 		return -1;
 
-	ctx = S_context(b, "pricing", "pricing", "Pricing",
-			"Every offer in the catalog, with a cost calculator.");
-	json_object_set(ctx, "offers", json_object_get(view, "offers"));
-	json_object_set(ctx, "models", json_object_get(view, "models"));
-	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
-	if (S_page_done(b, "pricing", "pricing", ctx) != 0)
+	if (S_pricing_pages(b) != 0)
 		return -1;
 
 	if (renderer_has(&b->renderer, RENDER_HTML, "choose")) {
@@ -437,13 +603,58 @@ static int S_svg(struct build *b)
 	return S_emit(b, "stackmap.svg", b->page.data, b->page.len);
 }
 
+/* A list of the view's vendors or models without their "offers" arrays:
+ * each offer is in the export's top-level "offers" once, joined by
+ * vendor_id and model_id (offer_count and host_count stay). Shallow: the
+ * members are the view's own. */
+static json_t *S_without_offers(const json_t *list)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *item;
+	json_array_foreach(list, i, item)
+	{
+		json_t *copy = json_copy(item);
+		json_object_del(copy, "offers");
+		json_array_append_new(out, copy);
+	}
+	return out;
+}
+
+/* api/catalog.json: the view, compact, with every offer once. Members keep
+ * the view's insertion order, which is fixed, so the bytes are
+ * deterministic without sorting keys. */
+static int S_catalog_json(struct build *b)
+{
+	json_t *view = b->view;
+	json_t *export = json_object();
+	const char *key;
+	json_t *value;
+	json_object_foreach(view, key, value)
+	{
+		if (strcmp(key, "vendors") == 0 || strcmp(key, "models") == 0)
+			json_object_set_new(export, key,
+					    S_without_offers(value));
+		else
+			json_object_set(export, key, value);
+	}
+	char *json = json_dumps(export, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(export);
+	if (!json) {
+		buf_puts(&b->err, "cannot encode api/catalog.json");
+		return -1;
+	}
+	size_t len = strlen(json);
+	json[len] = '\n'; /* json_dumps leaves room for its NUL */
+	int rc = S_emit(b, "api/catalog.json", json, len + 1);
+	free(json);
+	return rc;
+}
+
 static int S_exports(struct build *b)
 {
 	json_t *view = b->view;
-	char *json = json_dumps(view, JSON_SORT_KEYS | JSON_INDENT(1) |
-					  JSON_ENSURE_ASCII);
-	int rc = S_emit(b, "api/catalog.json", json, strlen(json));
-	free(json);
+	int rc = S_catalog_json(b);
 	if (rc != 0)
 		return -1;
 
@@ -531,6 +742,11 @@ static int S_sitemap(struct build *b)
 		       "sitemap/0.9\">\n");
 	S_sitemap_url(&xml, base, "index.html");
 	S_sitemap_url(&xml, base, "pricing.html");
+	for (size_t k = 2; k <= b->pricing_pages; k++) {
+		buf_reset(&path);
+		buf_printf(&path, "pricing-%zu.html", k);
+		S_sitemap_url(&xml, base, buf_cstr(&path));
+	}
 	S_sitemap_url(&xml, base, "choose.html");
 	S_sitemap_url(&xml, base, "changes.html");
 	static const char *const lists[][3] = {
@@ -670,6 +886,25 @@ static int S_assets(struct build *b)
 	return rc;
 }
 
+/* With STACKMAP_TIMINGS set in the environment, prints how long each
+ * stage of the build took to stderr (for profiling; never in the site). */
+static void S_lap(const char *stage)
+{
+	static struct timespec last;
+	static int enabled = -1;
+	struct timespec now;
+	if (enabled < 0)
+		enabled = getenv("STACKMAP_TIMINGS") != NULL;
+	if (!enabled)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (stage)
+		fprintf(stderr, "timing: %-10s %8.3f s\n", stage,
+			(double)(now.tv_sec - last.tv_sec) +
+			    (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+	last = now;
+}
+
 int build_run(const struct options *opt)
 {
 	struct catalog cat;
@@ -680,8 +915,11 @@ int build_run(const struct options *opt)
 	memset(&b, 0, sizeof(b));
 	b.opt = opt;
 	diags_init(&diags);
+	S_lap(NULL);
 	catalog_load(&cat, opt->catalog_dir, &diags);
+	S_lap("load");
 	validate_catalog(&cat, &diags);
+	S_lap("validate");
 	diags_print(&diags, stderr);
 	if (diags.errors) {
 		fprintf(stderr,
@@ -696,15 +934,23 @@ int build_run(const struct options *opt)
 		rc = EXIT_INVALID;
 		goto out;
 	}
+	S_lap("snapshot");
 	b.view = view_build(&cat, snapshot);
+	S_lap("view");
 	renderer_open(&b.renderer, opt->templates_dir);
 	if (output_begin(&b.out, opt->out_dir, &b.err) != 0) {
 		fprintf(stderr, "stackmap: %s\n", buf_cstr(&b.err));
 		rc = EXIT_SYSTEM;
 		goto out_render;
 	}
-	if (S_pages(&b, &cat) != 0 || S_svg(&b) != 0 || S_exports(&b) != 0 ||
-	    S_sitemap(&b) != 0 || S_feed(&b) != 0 || S_assets(&b) != 0) {
+	int failed = S_pages(&b, &cat) != 0;
+	S_lap("pages");
+	failed = failed || S_svg(&b) != 0 || S_exports(&b) != 0;
+	S_lap("exports");
+	failed = failed || S_sitemap(&b) != 0 || S_feed(&b) != 0 ||
+		 S_assets(&b) != 0;
+	S_lap("sitemap");
+	if (failed) {
 		fprintf(stderr,
 			"%s\nstackmap: build failed; %s was left as "
 			"it was\n",
@@ -722,6 +968,7 @@ int build_run(const struct options *opt)
 		rc = EXIT_SYSTEM;
 		goto out_render;
 	}
+	S_lap("commit");
 	if (!opt->quiet)
 		fprintf(stderr, "%s: %zu files (%zu changed, %zu unchanged)\n",
 			opt->out_dir, b.pages, written, unchanged);

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* qsort_r */
 #include "schema.h"
 
 #include <ctype.h>
@@ -620,6 +621,52 @@ static bool S_check_text(const struct field *f, const struct ynode *v,
 	}
 }
 
+/* Orders positions of a list (arg) by item, then by position. */
+static int S_position_compare(const void *pa, const void *pb, void *arg)
+{
+	const struct strlist *list = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(list->items[a], list->items[b]);
+	return c ? c : (a > b) - (a < b);
+}
+
+/* Reports every repeat of an item (at the repeat) and drops it, keeping the
+ * first occurrence and the order; sorting keeps this O(n log n) for lists
+ * of any length. Returns the number of errors. */
+static size_t S_drop_duplicates(struct strlist *list, const char *name,
+				struct diags *diags)
+{
+	if (list->count < 2)
+		return 0;
+	size_t *pos = xcalloc(list->count, sizeof(*pos));
+	bool *drop = xcalloc(list->count, sizeof(*drop));
+	for (size_t i = 0; i < list->count; i++)
+		pos[i] = i;
+	qsort_r(pos, list->count, sizeof(*pos), S_position_compare, list);
+	size_t errors = 0;
+	for (size_t i = 1; i < list->count; i++)
+		if (strcmp(list->items[pos[i]], list->items[pos[i - 1]]) == 0)
+			drop[pos[i]] = true;
+	size_t kept = 0;
+	for (size_t i = 0; i < list->count; i++) {
+		if (drop[i]) {
+			diag_error(diags, list->locs[i],
+				   "'%s' appears twice in '%s'", list->items[i],
+				   name);
+			errors++;
+			free(list->items[i]);
+			continue;
+		}
+		list->items[kept] = list->items[i];
+		list->locs[kept] = list->locs[i];
+		kept++;
+	}
+	list->count = kept;
+	free(pos);
+	free(drop);
+	return errors;
+}
+
 static size_t S_load_list(const struct field *f, const struct ynode *v,
 			  void *target, struct diags *diags)
 {
@@ -654,22 +701,11 @@ static size_t S_load_list(const struct field *f, const struct ynode *v,
 			errors++;
 			continue;
 		}
-		bool dup = false;
-		for (size_t k = 0; k < list->count; k++)
-			if (strcmp(list->items[k], item->text) == 0)
-				dup = true;
-		if (dup) {
-			diag_error(diags, item->loc,
-				   "'%s' appears twice in '%s'", item->text,
-				   f->name);
-			errors++;
-			continue;
-		}
 		list->items[list->count] = xstrdup(item->text);
 		list->locs[list->count] = item->loc;
 		list->count++;
 	}
-	return errors;
+	return errors + S_drop_duplicates(list, f->name, diags);
 }
 
 static size_t S_load_value(const struct field *f, const struct ynode *v,

@@ -273,9 +273,11 @@ int snapshot_parse(const char *text, size_t len, const char *path, json_t **out,
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	*out = NULL;
 	if (!root) {
-		buf_printf(err, "%s:%d:%d: error: not valid JSON: %s", path,
+		/* jansson quotes the offending bytes: show them visibly */
+		buf_printf(err, "%s:%d:%d: error: not valid JSON: ", path,
 			   jerr.line > 0 ? jerr.line : 1,
-			   jerr.column > 0 ? jerr.column : 1, jerr.text);
+			   jerr.column > 0 ? jerr.column : 1);
+		buf_put_visible(err, jerr.text);
 		return -1;
 	}
 	if (S_check(root, &why) != 0) {
@@ -593,6 +595,8 @@ static void S_model_changes(struct S_changes *c, const char *vendor,
 		const char *date =
 		    json_string_value(json_object_get(h, "date"));
 		struct snapshot_change *e;
+		if (!date)
+			continue; /* not from a checked snapshot: no event */
 		if (i == 0 && first_seen && strcmp(date, first_seen) <= 0)
 			continue; /* the price it was added with */
 		e = S_change_add(c, date, vendor, id, SNAPSHOT_PRICE);
@@ -617,14 +621,19 @@ static void S_model_changes(struct S_changes *c, const char *vendor,
 	}
 }
 
+static const char *S_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 static int S_change_compare(const void *pa, const void *pb)
 {
 	const struct snapshot_change *a = pa, *b = pb;
-	int c = strcmp(b->date, a->date);
+	int c = strcmp(S_or_empty(b->date), S_or_empty(a->date));
 	if (!c)
-		c = strcmp(a->vendor, b->vendor);
+		c = strcmp(S_or_empty(a->vendor), S_or_empty(b->vendor));
 	if (!c)
-		c = strcmp(a->model, b->model);
+		c = strcmp(S_or_empty(a->model), S_or_empty(b->model));
 	if (!c)
 		c = (int)a->kind - (int)b->kind;
 	return c;

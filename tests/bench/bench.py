@@ -11,6 +11,8 @@ the median of several runs, each in a fresh output directory on tmpfs:
              Markdown twins with a one-template layout (HTML + MD outputs)
   rebuild    a second build into the existing tree (no file changes)
 
+The runs of one size are interleaved round-robin, so that load from
+other processes on a shared machine falls on all of them alike.
 Wall time is measured around fork/exec/wait; peak RSS is the child's
 ru_maxrss from wait4(2). It prints one Markdown table and writes it, with the
 machine's CPU model and core count and every raw sample, to RESULTS.md.
@@ -99,6 +101,10 @@ def count_files(root):
             if n.endswith(".html") or n.endswith(".md"):
                 pages += 1
     return pages, files, nbytes
+
+
+def div(a, b):
+    return a / b if b and b == b and a == a else float("nan")
 
 
 def med(xs):
@@ -302,69 +308,69 @@ def bench_size(a, size, hugo_ok):
     if rc != 0 or " 0 errors, 0 warnings" not in text:
         sys.exit("bench: the %s catalog does not validate cleanly:\n%s" %
                  (size, text[-2000:]))
-    vt, vr = [], []
+    vt, vr, vc = [], [], []
     for _ in range(a.runs):
         t, rss, rc = run(sm + ["validate"], err_path=err)
         if rc != 0:
             sys.exit("bench: validate failed:\n" + open(err).read()[-2000:])
         vt.append(t)
         vr.append(rss)
+        vc.append(CPU[0])
     r["validate_s"], r["validate_rss"] = med(vt), med(vr)
+    r["validate_cpu"] = med(vc)
     r["samples"]["validate (s)"] = vt
+    r["samples"]["validate CPU, user+sys (s)"] = vc
     log("%s: validate %s s" % (size, fmt_s(r["validate_s"])))
 
-    # build: fresh directory each run; the first tree is kept
-    bt, br, bc = [], [], []
+    # The measurements are interleaved round-robin (build, floor, Hugo,
+    # rebuild; build, floor, ...) so that load from other processes, which
+    # varies over minutes on a shared machine, falls on all of them alike.
     keep = os.path.join(base, "site")
-    for i in range(a.runs):
-        out = keep if i == 0 else os.path.join(base, "site-%d" % i)
+
+    def build_into(out):
         t, rss, rc = run(sm + ["--out", out, "build"], err_path=err)
         if rc != 0:
-            msg = open(err).read()[-3000:]
-            sys.exit("bench: build of %s failed (exit %d):\n%s" % (size, rc,
-                                                                   msg))
-        bt.append(t)
-        br.append(rss)
-        bc.append(CPU[0])
-        if i == 0:
-            m = re.search(r": (\d+) files \((\d+) changed", open(err).read())
-            r["files_reported"] = int(m.group(1)) if m else None
-        else:
-            rmtree(out)  # on tmpfs, after its timed run
-    r["build_s"], r["build_rss"] = med(bt), med(br)
-    r["build_cpu"] = med(bc)
-    r["samples"]["build (s)"] = bt
-    r["samples"]["build CPU, user+sys (s)"] = bc
+            sys.exit("bench: build of %s into %s failed (exit %d):\n%s" % (
+                size, out, rc, open(err).read()[-3000:]))
+        return t, rss, CPU[0], open(err).read()
+
+    bt, br, bc = [], [], []
+    t, rss, cpu, text = build_into(keep)  # the tree everything else uses
+    bt.append(t)
+    br.append(rss)
+    bc.append(cpu)
+    m = re.search(r": (\d+) files \((\d+) changed", text)
+    r["files_reported"] = int(m.group(1)) if m else None
     r["pages"], r["files"], r["bytes"] = count_files(keep)
-    r["pages_per_s"] = r["pages"] / r["build_s"]
-    r["us_per_page"] = 1e6 * r["build_s"] / r["pages"]
-    log("%s: build %s s, %d pages, %d files, %.1f MB" % (
-        size, fmt_s(r["build_s"]), r["pages"], r["files"],
-        r["bytes"] / 1e6))
 
-    # the write floor for the same tree
-    fout = os.path.join(base, "floor.txt")
-    _, _, rc = run([a.floor, keep, os.path.join(base, "floor"),
-                    str(a.runs)], out_path=fout, err_path=err)
-    if rc != 0:
-        sys.exit("bench: floor failed:\n" + open(err).read())
-    ft = [float(x) for x in re.findall(r": ([0-9.]+) s,", open(fout).read())]
-    rmtree(os.path.join(base, "floor"))
-    r["floor_s"] = med(ft)
-    r["samples"]["floor (s)"] = ft
-    r["build_over_floor"] = r["build_s"] / r["floor_s"]
-    log("%s: floor %s s" % (size, fmt_s(r["floor_s"])))
-
-    # Hugo on equivalent content
-    r["hugo_s"] = r["hugo_rss"] = r["hugo_pages"] = float("nan")
-    r["hugo_runs"] = 0
+    hugo_runs = 0
     if hugo_ok:
         hsite = os.path.join(base, "hugo-site")
         n, source = make_hugo_site(keep, hsite)
         r["hugo_content"] = "%d content pages from %s" % (n, source)
-        runs = a.hugo_runs_l if size == "L" else a.hugo_runs
-        ht, hr, hc = [], [], []
-        for i in range(runs):
+        hugo_runs = a.hugo_runs_l if size == "L" else a.hugo_runs
+    fout = os.path.join(base, "floor.txt")
+    ft, fc, ht, hr, hc, rt, rr = [], [], [], [], [], [], []
+    for i in range(max(a.runs, hugo_runs)):
+        if 0 < i < a.runs:
+            out = os.path.join(base, "site-%d" % i)
+            t, rss, cpu, _ = build_into(out)
+            bt.append(t)
+            br.append(rss)
+            bc.append(cpu)
+            rmtree(out)  # on tmpfs, after its timed run
+        if i < a.runs:
+            # the floor: one timed recreation of the kept tree
+            fdir = os.path.join(base, "floor-%d" % i)
+            _, _, rc = run([a.floor, keep, fdir, "1"], out_path=fout,
+                           err_path=err)
+            if rc != 0:
+                sys.exit("bench: floor failed:\n" + open(err).read())
+            ftext = open(fout).read()
+            ft += [float(x) for x in re.findall(r": ([0-9.]+) s,", ftext)]
+            fc += [float(x) for x in re.findall(r", ([0-9.]+) cpu", ftext)]
+            rmtree(fdir)
+        if i < hugo_runs:
             hout = os.path.join(base, "hugo-public-%d" % i)
             t, rss, rc = run(["hugo", "--quiet", "--noBuildLock",
                               "--source", hsite, "--destination", hout,
@@ -378,24 +384,41 @@ def bench_size(a, size, hugo_ok):
             if i == 0:
                 r["hugo_pages"], r["hugo_files"], _ = count_files(hout)
             rmtree(hout)
-        r["hugo_runs"] = runs
+        if i < a.runs:
+            # a no-change rebuild into the kept tree
+            t, rss, _, text = build_into(keep)
+            m = re.search(r"\((\d+) changed, (\d+) unchanged\)", text)
+            r["rebuild_changed"] = int(m.group(1)) if m else None
+            rt.append(t)
+            rr.append(rss)
+        log("%s: round %d done" % (size, i + 1))
+
+    r["build_s"], r["build_rss"] = med(bt), med(br)
+    r["build_cpu"] = med(bc)
+    r["samples"]["build (s)"] = bt
+    r["samples"]["build CPU, user+sys (s)"] = bc
+    r["pages_per_s"] = r["pages"] / r["build_s"]
+    r["us_per_page"] = 1e6 * r["build_s"] / r["pages"]
+    log("%s: build %s s, %d pages, %d files, %.1f MB" % (
+        size, fmt_s(r["build_s"]), r["pages"], r["files"],
+        r["bytes"] / 1e6))
+    r["floor_s"] = med(ft)
+    r["floor_cpu"] = med(fc)
+    r["samples"]["floor (s)"] = ft
+    r["samples"]["floor CPU, user+sys (s)"] = fc
+    r["build_over_floor"] = div(r["build_s"], r["floor_s"])
+    log("%s: floor %s s" % (size, fmt_s(r["floor_s"])))
+    r["hugo_s"] = r["hugo_rss"] = r["hugo_cpu"] = float("nan")
+    r.setdefault("hugo_pages", float("nan"))
+    r["hugo_runs"] = hugo_runs
+    if hugo_runs:
         r["hugo_s"], r["hugo_rss"] = med(ht), med(hr)
+        r["hugo_cpu"] = med(hc)
         r["samples"]["Hugo (s)"] = ht
         r["samples"]["Hugo CPU, user+sys (s)"] = hc
         log("%s: Hugo %s s for %d pages" % (size, fmt_s(r["hugo_s"]),
                                             r["hugo_pages"]))
-    r["over_hugo"] = r["build_s"] / r["hugo_s"]
-
-    # no-change rebuild into the kept tree
-    rt, rr = [], []
-    for _ in range(a.runs):
-        t, rss, rc = run(sm + ["--out", keep, "build"], err_path=err)
-        if rc != 0:
-            sys.exit("bench: rebuild failed:\n" + open(err).read()[-3000:])
-        m = re.search(r"\((\d+) changed, (\d+) unchanged\)", open(err).read())
-        r["rebuild_changed"] = int(m.group(1)) if m else None
-        rt.append(t)
-        rr.append(rss)
+    r["over_hugo"] = div(r["build_s"], r["hugo_s"])
     r["rebuild_s"], r["rebuild_rss"] = med(rt), med(rr)
     r["samples"]["rebuild (s)"] = rt
     log("%s: rebuild %s s (%s changed)" % (size, fmt_s(r["rebuild_s"]),
@@ -412,7 +435,7 @@ def bench_size(a, size, hugo_ok):
 
 def table(results):
     head = ["size", "vendors / models / offers", "validate (s)",
-            "validate RSS (MB)", "build (s)", "build CPU (s)", "pages", "pages/s",
+            "validate CPU (s)", "validate RSS (MB)", "build (s)", "build CPU (s)", "pages", "pages/s",
             "build RSS (MB)", "µs/page", "floor (s)", "build ÷ floor",
             "Hugo (s)", "Hugo RSS (MB)", "Hugo pages", "stackmap ÷ Hugo",
             "rebuild (s)", "rebuild RSS (MB)", "others busy (cores)"]
@@ -422,7 +445,8 @@ def table(results):
             r["size"],
             "{:,} / {:,} / {:,}".format(r["vendors"], r["models"],
                                         r["offers"]),
-            fmt_s(r["validate_s"]), fmt_mb(r["validate_rss"]),
+            fmt_s(r["validate_s"]), fmt_s(r["validate_cpu"]),
+            fmt_mb(r["validate_rss"]),
             fmt_s(r["build_s"]), fmt_s(r["build_cpu"]),
             "{:,}".format(r["pages"]),
             "{:,.0f}".format(r["pages_per_s"]), fmt_mb(r["build_rss"]),
@@ -459,6 +483,17 @@ def targets(results):
             fmt_mb(L["build_rss"]), verdict(L["build_rss"] / 1024 < 400)),
         "| validate < 1 s | %s s | %s |" % (
             fmt_s(L["validate_s"]), verdict(L["validate_s"] < 1)),
+        "",
+        "The same comparisons in CPU time (user + system), which other "
+        "processes on a shared machine inflate far less than wall time "
+        "(others kept %.2f cores busy during the L runs): validate CPU "
+        "%s s; build CPU %s s ÷ "
+        "floor CPU %s s = %.1f×; build CPU ÷ Hugo CPU (%s s, summed over "
+        "its threads) = %s." % (
+            L["others"], fmt_s(L["validate_cpu"]), fmt_s(L["build_cpu"]),
+            fmt_s(L["floor_cpu"]),
+            div(L["build_cpu"], L["floor_cpu"]), fmt_s(L["hugo_cpu"]),
+            fmt_ratio(div(L["build_cpu"], L["hugo_cpu"]), 3)),
     ]
     return out
 
@@ -473,7 +508,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5,
                     help="runs per stackmap/floor figure (median)")
     ap.add_argument("--hugo-runs", type=int, default=5)
-    ap.add_argument("--hugo-runs-l", type=int, default=5,
+    ap.add_argument("--hugo-runs-l", type=int, default=3,
                     help="Hugo runs at L (fewer to save time)")
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--work", default="/dev/shm/stackmap-bench")
@@ -568,8 +603,8 @@ def main():
            "of the cores other processes kept busy meanwhile (from "
            "/proc/stat less the measured process's own CPU time): above "
            "about 0.25 the machine was shared and wall times are inflated; "
-           "*build CPU* = user + system time of the build, which contention "
-           "inflates much less.", "",
+           "*validate CPU* and *build CPU* = user + system time of the "
+           "process, which contention inflates much less.", "",
            "## Targets", ""]
     md += targets(results)
     md += ["", "## Details", ""]

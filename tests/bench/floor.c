@@ -8,7 +8,9 @@
  *
  * usage: floor SRC DEST REPS
  * Prints one line per repetition:
- *   rep N: SECONDS s, FILES files, DIRS dirs, BYTES bytes
+ *   rep N: SECONDS s, FILES files, DIRS dirs, BYTES bytes, CPU cpu
+ * where CPU is the user + system seconds the repetition used (less than
+ * SECONDS when other processes compete for the cores).
  * DEST/rep-N must not exist; DEST is created if needed. The trees are left
  * in place for the caller to delete after the timed runs. */
 #include <dirent.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,6 +141,14 @@ static double S_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double S_cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static int S_write_tree(const char *dest)
 {
 	char path[4096];
@@ -213,12 +224,12 @@ int main(int argc, char **argv)
 	for (int r = 0; r < reps; r++) {
 		char target[4096];
 		snprintf(target, sizeof target, "%s/rep-%d", dest, r);
-		double t0 = S_now();
+		double c0 = S_cpu(), t0 = S_now();
 		if (S_write_tree(target) != 0)
 			return 3;
-		double t1 = S_now();
-		printf("rep %d: %.6f s, %zu files, %zu dirs, %zu bytes\n", r,
-		       t1 - t0, files, dirs, bytes);
+		double t1 = S_now(), c1 = S_cpu();
+		printf("rep %d: %.6f s, %zu files, %zu dirs, %zu bytes, %.6f cpu\n",
+		       r, t1 - t0, files, dirs, bytes, c1 - c0);
 		fflush(stdout);
 	}
 	for (size_t i = 0; i < S_n; i++) {

@@ -61,6 +61,15 @@ fi
 	top "$work/build.cg" yes 60
 	echo '```'
 	echo
+	echo "## callgrind: build of $bsize, heaviest functions and their callers"
+	echo
+	echo "(costs inside jansson and libyaml, which ship without symbols, land"
+	echo "on their stackmap callers here)"
+	echo
+	echo '```text'
+	python3 "$here/cg-callers.py" "$work/build.cg" 45 4
+	echo '```'
+	echo
 	echo "## callgrind: validate of $vsize, self cost"
 	echo
 	echo '```text'

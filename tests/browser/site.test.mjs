@@ -653,7 +653,8 @@ await check('screenshots at 1280x800 and 390x844; no sideways page scroll at 390
 // ---- axe-core: serious and critical violations
 {
 	const axePath = require.resolve('axe-core/axe.min.js');
-	const byOffers = (list) => [...list].sort((a, b) => (b.offers?.length ?? 0) - (a.offers?.length ?? 0) || a.id.localeCompare(b.id))[0];
+	const count = (x) => x.offer_count ?? x.host_count ?? 0;
+	const byOffers = (list) => [...list].sort((a, b) => count(b) - count(a) || a.id.localeCompare(b.id))[0];
 	const v = byOffers(vendors);
 	const m = byOffers(catalog.models || []);
 	const targets = ['index.html', v && `vendors/${v.id}.html`, m && `models/${m.id}.html`, 'pricing.html']

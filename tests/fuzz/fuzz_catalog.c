@@ -10,12 +10,12 @@
  * (a missing site.yaml, a vendor gone that others name, ...).
  *
  * Runs catalog_load, validate_catalog and, when the catalog is valid,
- * view_build and the pages (what `stackmap build` does next). Checks: the returned error
- * counts agree with the diagnostics recorded; every diagnostic names a
- * file of the catalog with a message; a valid catalog has every reference
- * resolved and gives a complete view whose offer count is the catalog's,
- * whose pages render with every value escaped (fuzz_pages.h); everything
- * is freed (LeakSanitizer). */
+ * view_build and the pages (what `stackmap build` does next). Checks: the
+ * returned error counts agree with the diagnostics recorded; every diagnostic
+ * names a file of the catalog with a message; a valid catalog has every
+ * reference resolved and gives a complete view whose offer count is the
+ * catalog's, whose pages render with every value escaped (fuzz_pages.h);
+ * everything is freed (LeakSanitizer). */
 #include "fuzz_util.h"
 
 #include "fuzz_pages.h"
@@ -31,10 +31,18 @@
 #define MINI FUZZ_SRCDIR "/tests/fixtures/mini"
 
 static const char *const S_slots[] = {
-    "site.yaml",	       "vendors/acme-lab.yaml", "vendors/bigcloud.yaml",
-    "vendors/fastinfer.yaml", "vendors/glue.yaml",	 "models/acme-1.yaml",
-    "models/open-7b.yaml",    "primers/basics.md",	 "vendors/newco.yaml",
-    "models/new-model.yaml",  "primers/new-primer.md", "vendors/notes.txt",
+    "site.yaml",
+    "vendors/acme-lab.yaml",
+    "vendors/bigcloud.yaml",
+    "vendors/fastinfer.yaml",
+    "vendors/glue.yaml",
+    "models/acme-1.yaml",
+    "models/open-7b.yaml",
+    "primers/basics.md",
+    "vendors/newco.yaml",
+    "models/new-model.yaml",
+    "primers/new-primer.md",
+    "vendors/notes.txt",
 };
 #define NSLOTS (sizeof S_slots / sizeof *S_slots)
 
@@ -116,8 +124,7 @@ static void S_check_valid(const struct catalog *cat)
 			FUZZ_CHECK(o->model && o->remote_id,
 				   "valid offer without model or remote_id");
 			FUZZ_CHECK(o->model_ref &&
-					   strcmp(o->model_ref->id, o->model) ==
-					       0,
+				       strcmp(o->model_ref->id, o->model) == 0,
 				   "offer of '%s' not resolved", o->model);
 			int priced = !isnan(o->input) || !isnan(o->output) ||
 				     !isnan(o->cached_input);
@@ -130,8 +137,8 @@ static void S_check_valid(const struct catalog *cat)
 		const struct model *m = &cat->models[i];
 		FUZZ_CHECK(m->id && m->name && m->lab,
 			   "valid model lacks a required field");
-		FUZZ_CHECK(m->lab_ref && strcmp(m->lab_ref->layer,
-						"model-lab") == 0,
+		FUZZ_CHECK(m->lab_ref &&
+			       strcmp(m->lab_ref->layer, "model-lab") == 0,
 			   "model '%s': lab not resolved to a lab", m->id);
 		FUZZ_CHECK(catalog_find_model(cat, m->id) == m,
 			   "catalog_find_model('%s') misses it", m->id);
@@ -142,12 +149,12 @@ static void S_check_valid(const struct catalog *cat)
 	json_t *view = view_build(cat, NULL);
 	FUZZ_CHECK(view != NULL, "view_build returned NULL");
 	json_t *counts = json_object_get(view, "counts");
-	FUZZ_CHECK((size_t)json_integer_value(
-		       json_object_get(counts, "offers")) == offers,
-		   "the view has %lld offers, the catalog %zu",
-		   (long long)json_integer_value(
-		       json_object_get(counts, "offers")),
-		   offers);
+	FUZZ_CHECK(
+	    (size_t)json_integer_value(json_object_get(counts, "offers")) ==
+		offers,
+	    "the view has %lld offers, the catalog %zu",
+	    (long long)json_integer_value(json_object_get(counts, "offers")),
+	    offers);
 	FUZZ_CHECK(json_array_size(json_object_get(view, "vendors")) ==
 			   cat->n_vendors &&
 		       json_array_size(json_object_get(view, "models")) ==
@@ -205,6 +212,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   d.items[i].path ? d.items[i].path : "(null)");
 		FUZZ_CHECK(d.items[i].message && d.items[i].message[0],
 			   "empty diagnostic");
+		fuzz_check_message(d.items[i].message);
 	}
 	if (d.errors == 0)
 		S_check_valid(&cat);

@@ -1,6 +1,7 @@
 /* fuzz_markdown: markdown_to_html and markdown_to_safe_commonmark on
  * hostile CommonMark (vendor descriptions, primer bodies), and the
- * Markdown escaper the .md pages use for values.
+ * Markdown escaper the .md pages use for values. Inputs that are not
+ * valid UTF-8 or hold a NUL are skipped: the loaders refuse them.
  *
  * Checks:
  * - the HTML has no "<script" and no tag the renderer did not make: every
@@ -21,13 +22,13 @@
 #include "buf.h"
 #include "markdown.h"
 #include "render.h"
+#include "yamldoc.h"
 
 /* Tags cmark's HTML renderer writes, and the attributes it gives them. */
 static const char *const S_tags[] = {
-    "p",  "blockquote", "ul", "ol",	"li",	  "pre", "code", "h1",
-    "h2", "h3",		"h4", "h5",	"h6",	  "hr",	 "br",	 "em",
-    "strong", "a",	"img", NULL};
-static const char *const S_attrs[] = {"href", "title", "src", "alt",
+    "p",  "blockquote", "ul", "ol", "li", "pre", "code",   "h1", "h2",	"h3",
+    "h4", "h5",		"h6", "hr", "br", "em",	 "strong", "a",	 "img", NULL};
+static const char *const S_attrs[] = {"href",  "title", "src", "alt",
 				      "start", "class", NULL};
 
 static int S_in(const char *w, size_t n, const char *const *set)
@@ -167,7 +168,8 @@ static unsigned long S_walk(cmark_node *doc, int check_urls)
 			/* cmark has decoded its entities already */
 			S_url_as_browser(u ? u : "", strlen(u ? u : ""), url,
 					 sizeof url, 0);
-			FUZZ_CHECK(S_safe_url(url) || fuzz_skip("md-entity-url"),
+			FUZZ_CHECK(S_safe_url(url) ||
+				       fuzz_skip("md-entity-url"),
 				   "safe CommonMark re-parses to a link to "
 				   "%.200s",
 				   url);
@@ -179,8 +181,8 @@ static unsigned long S_walk(cmark_node *doc, int check_urls)
 
 static void S_check_commonmark(const char *md)
 {
-	cmark_node *doc = cmark_parse_document(md, strlen(md),
-					       CMARK_OPT_DEFAULT);
+	cmark_node *doc =
+	    cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
 	FUZZ_CHECK(doc != NULL, "cmark cannot parse the output");
 	unsigned long seen = S_walk(doc, 1);
 	FUZZ_CHECK(!(seen & (1UL << CMARK_NODE_HTML_BLOCK)) &&
@@ -198,13 +200,15 @@ static void S_check_escape(const char *text, size_t len)
 	buf_puts(&b, " x");
 	FUZZ_CHECK(!memchr(b.data, '\n', b.len) && !memchr(b.data, '\r', b.len),
 		   "escaped value spans lines");
-	cmark_node *doc = cmark_parse_document(b.data, b.len,
-					       CMARK_OPT_DEFAULT);
+	cmark_node *doc =
+	    cmark_parse_document(b.data, b.len, CMARK_OPT_DEFAULT);
 	unsigned long seen = S_walk(doc, 0);
 	static const cmark_node_type bad[] = {
-	    CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE, CMARK_NODE_LINK,
-	    CMARK_NODE_IMAGE,	   CMARK_NODE_CODE,	   CMARK_NODE_EMPH,
-	    CMARK_NODE_STRONG,	   CMARK_NODE_CODE_BLOCK, CMARK_NODE_LINEBREAK};
+	    CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE,
+	    CMARK_NODE_LINK,	   CMARK_NODE_IMAGE,
+	    CMARK_NODE_CODE,	   CMARK_NODE_EMPH,
+	    CMARK_NODE_STRONG,	   CMARK_NODE_CODE_BLOCK,
+	    CMARK_NODE_LINEBREAK};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		FUZZ_CHECK(!(seen & (1UL << bad[i])),
 			   "escaped value parses with a %s node: %.200s",
@@ -217,7 +221,15 @@ static void S_check_escape(const char *text, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* Descriptions and primers are NUL-free (yamldoc refuses NUL). */
+	/* Descriptions and primers are valid UTF-8 without NUL: yamldoc and
+	 * the primer loader refuse anything else. */
+	struct diags d;
+	diags_init(&d);
+	int utf8 =
+	    yamldoc_check_utf8("fuzz.md", (const char *)data, size, 1, &d);
+	diags_release(&d);
+	if (utf8 != 0)
+		return 0;
 	char *text = fuzz_strndup((const char *)data, size);
 	size_t len = strlen(text);
 

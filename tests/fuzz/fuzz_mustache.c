@@ -179,8 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   "compile error names '%s'", err.path);
 		return 0;
 	}
-	FUZZ_CHECK(strcmp(mustache_template_path(c.main), "main.mustache") ==
-		       0,
+	FUZZ_CHECK(strcmp(mustache_template_path(c.main), "main.mustache") == 0,
 		   "template path");
 	if (n > 1 && parts[1].len > 0)
 		json = json_loadb(parts[1].data, parts[1].len,
@@ -207,9 +206,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Bound the work: sections over arrays multiply. */
 	size_t widest = S_max_array(json);
 	double sections = (double)S_count(data, size, "#");
-	if (widest > 1 &&
-	    (S_count(data, size, "=") > 0 ||
-	     sections * log((double)widest) > log(S_WORK_BUDGET)))
+	if (widest > 1 && (S_count(data, size, "=") > 0 ||
+			   sections * log((double)widest) > log(S_WORK_BUDGET)))
 		S_cut_arrays(json);
 
 	struct mustache_options opt;
@@ -232,8 +230,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct buf first = BUF_INIT, second = BUF_INIT;
 	int rc1 = S_render(c.main, json, (flags & 8) ? NULL : &opt, &c, &first);
-	int rc2 = S_render(c.main, json, (flags & 8) ? NULL : &opt, &c,
-			   &second);
+	int rc2 =
+	    S_render(c.main, json, (flags & 8) ? NULL : &opt, &c, &second);
 	FUZZ_CHECK(rc1 == rc2, "two renders returned %d and %d", rc1, rc2);
 	FUZZ_CHECK(first.len == second.len &&
 		       memcmp(first.data, second.data, first.len) == 0,

@@ -32,21 +32,23 @@ static json_t *fuzz_page_context(json_t *view, const char *kind,
 	buf_printf(&html, "%s.html", path);
 	buf_printf(&md, "%s.md", path);
 	json_object_set_new(ctx, "root", json_string(buf_cstr(&root)));
-	json_object_set_new(
-	    ctx, "page",
-	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", kind,
-		      "title", title ? title : "", "description", "fuzz",
-		      "path", path, "html_path", buf_cstr(&html), "md_path",
-		      buf_cstr(&md), "canonical", "https://example.org/x.html"));
-	static const char *const shared[] = {
-	    "site", "layers", "primers", "counts", "strengths",
-	    "blended_definition", NULL};
+	json_object_set_new(ctx, "page",
+			    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+				      "kind", kind, "title", title ? title : "",
+				      "description", "fuzz", "path", path,
+				      "html_path", buf_cstr(&html), "md_path",
+				      buf_cstr(&md), "canonical",
+				      "https://example.org/x.html"));
+	static const char *const shared[] = {"site",	  "layers",
+					     "primers",	  "counts",
+					     "strengths", "blended_definition",
+					     NULL};
 	for (size_t i = 0; shared[i]; i++)
-		json_object_set(ctx, shared[i], json_object_get(view, shared[i]));
-	json_object_set_new(
-	    ctx, "nav",
-	    json_pack("[{s:s, s:s, s:b}]", "title", "Stack map", "href",
-		      "index.html", "current", 0));
+		json_object_set(ctx, shared[i],
+				json_object_get(view, shared[i]));
+	json_object_set_new(ctx, "nav",
+			    json_pack("[{s:s, s:s, s:b}]", "title", "Stack map",
+				      "href", "index.html", "current", 0));
 	buf_release(&root);
 	buf_release(&html);
 	buf_release(&md);
@@ -62,8 +64,8 @@ static void fuzz_check_md_page(const char *page, const char *what)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
-		if (ev == CMARK_EVENT_ENTER &&
-		    (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK)) {
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_HTML_INLINE ||
+						t == CMARK_NODE_HTML_BLOCK)) {
 			const char *lit = cmark_node_get_literal(n);
 			FUZZ_CHECK(!lit || !fuzz_contains_nocase(lit, "<fuzz"),
 				   "%s: a value became raw HTML: %.200s", what,
@@ -76,8 +78,7 @@ static void fuzz_check_md_page(const char *page, const char *what)
 
 /* Renders kind (HTML, and Markdown when the template exists) with ctx,
  * checks it and releases ctx. */
-static void fuzz_render_page(struct renderer *r, const char *kind,
-			     json_t *ctx)
+static void fuzz_render_page(struct renderer *r, const char *kind, json_t *ctx)
 {
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	int rc = renderer_render(r, RENDER_HTML, kind, ctx, &out, &err);
@@ -126,7 +127,8 @@ static void fuzz_render_pages(struct renderer *r, json_t *view)
 	json_t *layer;
 	json_array_foreach(json_object_get(view, "layers"), l, layer)
 	{
-		const char *id = json_string_value(json_object_get(layer, "id"));
+		const char *id =
+		    json_string_value(json_object_get(layer, "id"));
 		json_t *copy = json_copy(layer);
 		json_t *full = json_array();
 		size_t k;

@@ -40,11 +40,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	static const char *const files[] = {
-	    "site.yaml",	      "vendors/acme-lab.yaml",
-	    "vendors/bigcloud.yaml", "vendors/fastinfer.yaml",
-	    "vendors/glue.yaml",     "models/acme-1.yaml",
-	    "models/open-7b.yaml"};
+	static const char *const files[] = {"site.yaml",
+					    "vendors/acme-lab.yaml",
+					    "vendors/bigcloud.yaml",
+					    "vendors/fastinfer.yaml",
+					    "vendors/glue.yaml",
+					    "models/acme-1.yaml",
+					    "models/open-7b.yaml"};
 	static const char *const dirs[] = {"vendors", "models", "primers"};
 	snprintf(S_dir, sizeof S_dir, "%s/cat", fuzz_scratch("primer"));
 	fuzz_mkdir(S_dir);
@@ -101,10 +103,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   errors, d.errors);
 	size_t about_primer = 0;
 	for (size_t i = 0; i < d.count; i++) {
-		FUZZ_CHECK(d.items[i].path &&
-			       strncmp(d.items[i].path, S_dir,
-				       strlen(S_dir)) == 0,
+		FUZZ_CHECK(d.items[i].path && strncmp(d.items[i].path, S_dir,
+						      strlen(S_dir)) == 0,
 			   "diagnostic outside the catalog");
+		fuzz_check_message(d.items[i].message);
 		if (strcmp(d.items[i].path, S_primer) == 0 &&
 		    d.items[i].severity == DIAG_ERROR)
 			about_primer++;

@@ -17,8 +17,9 @@
  *   snapshot that snapshot_parse still accepts, with stale set as the
  *   outcome says;
  * - diff_snapshots of a snapshot with itself is empty; its counts are the
- *   lengths of its lists; diff_markdown has no raw HTML, link or image
- *   (a PR body shows it) and the JSON form dumps. */
+ *   lengths of its lists; each percent agrees with the old and new prices
+ *   shown; diff_markdown has no raw HTML, link or image (a PR body shows
+ *   it) and the JSON form dumps. */
 #include "fuzz_util.h"
 
 #include <cmark.h>
@@ -41,6 +42,7 @@ static json_t *S_parse(const char *text, size_t len, const char *path)
 		FUZZ_CHECK(err.len > 0 && strstr(err.data, path),
 			   "parse error does not name the file: %s",
 			   buf_cstr(&err));
+		fuzz_check_message(err.data);
 	} else {
 		FUZZ_CHECK(snap != NULL, "parse succeeded without a snapshot");
 		FUZZ_CHECK(err.len == 0, "parse succeeded with a message");
@@ -111,7 +113,8 @@ static const char *S_listing_of(const json_t *snap, struct listing *out)
 			if (json_is_string(name))
 				e->name = strdup(json_string_value(name));
 			json_t *ctx = json_object_get(m, "context");
-			if (json_is_integer(ctx) && json_integer_value(ctx) > 0 &&
+			if (json_is_integer(ctx) &&
+			    json_integer_value(ctx) > 0 &&
 			    json_integer_value(ctx) <= 1000000000)
 				e->context = (long)json_integer_value(ctx);
 		}
@@ -154,13 +157,15 @@ static void S_check_record(const json_t *old_snap, const json_t *new_snap,
 
 static void S_check_markdown(const char *md)
 {
-	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+	cmark_node *doc =
+	    cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		cmark_node_type t = cmark_node_get_type(cmark_iter_get_node(it));
+		cmark_node_type t =
+		    cmark_node_get_type(cmark_iter_get_node(it));
 		FUZZ_CHECK(t != CMARK_NODE_HTML_BLOCK &&
 			       t != CMARK_NODE_HTML_INLINE &&
 			       t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE,
@@ -172,6 +177,29 @@ static void S_check_markdown(const char *md)
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
+}
+
+/* A price change's percent agrees with the old and new prices it shows:
+ * null when either is unknown or the old one is 0, else their change to
+ * within rounding to 0.01 %. */
+static void S_check_percent(json_t *e)
+{
+	json_t *o = json_object_get(e, "old"), *n = json_object_get(e, "new");
+	json_t *pct = json_object_get(e, "percent");
+	if (!json_is_number(o) || !json_is_number(n) ||
+	    json_number_value(o) == 0) {
+		FUZZ_CHECK(json_is_null(pct) || fuzz_skip("diff-percent"),
+			   "percent %g for a change from %g to %g",
+			   json_number_value(pct), json_number_value(o),
+			   json_number_value(n));
+		return;
+	}
+	double ov = json_number_value(o), nv = json_number_value(n);
+	double want = (nv - ov) / ov * 100;
+	FUZZ_CHECK(json_is_number(pct) && fabs(json_number_value(pct) - want) <=
+					      0.01 + 1e-9 * fabs(want),
+		   "percent %g for a change from %g to %g (want %g)",
+		   json_number_value(pct), ov, nv, want);
 }
 
 static void S_check_diff(const json_t *a, const json_t *b)
@@ -192,8 +220,13 @@ static void S_check_diff(const json_t *a, const json_t *b)
 			size_t i;
 			json_t *e;
 			json_array_foreach(list, i, e)
-			    FUZZ_CHECK(json_is_string(json_object_get(e, "model")),
-				       "diff entry without a model");
+			{
+				FUZZ_CHECK(
+				    json_is_string(json_object_get(e, "model")),
+				    "diff entry without a model");
+				if (k == 2)
+					S_check_percent(e);
+			}
 		}
 		FUZZ_CHECK((size_t)json_integer_value(
 			       json_object_get(counts, lists[k])) == total,
@@ -203,9 +236,9 @@ static void S_check_diff(const json_t *a, const json_t *b)
 			   lists[k], total);
 	}
 	if (a == b)
-		FUZZ_CHECK(json_object_size(json_object_get(changes, "vendors")) ==
-			       0,
-			   "a snapshot differs from itself");
+		FUZZ_CHECK(
+		    json_object_size(json_object_get(changes, "vendors")) == 0,
+		    "a snapshot differs from itself");
 	struct buf md = BUF_INIT;
 	diff_markdown(changes, &md);
 	if (!fuzz_skip("diff-markdown"))

@@ -50,13 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	int ok = fetch_url_check(url, &err) == 0;
 	if (ok) {
-		FUZZ_CHECK(scheme && host, "accepted a URL curl cannot parse: "
-					   "%.200s",
+		FUZZ_CHECK(scheme && host,
+			   "accepted a URL curl cannot parse: "
+			   "%.200s",
 			   url);
-		FUZZ_CHECK(strcasecmp(scheme, "https") == 0 ||
-			       (strcasecmp(scheme, "http") == 0 &&
-				S_loopback(host)),
-			   "accepted %s://%s", scheme, host);
+		FUZZ_CHECK(
+		    strcasecmp(scheme, "https") == 0 ||
+			(strcasecmp(scheme, "http") == 0 && S_loopback(host)),
+		    "accepted %s://%s", scheme, host);
 	} else {
 		FUZZ_CHECK(err.len > 0, "refused without a message");
 	}
@@ -93,8 +94,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    CURLUPART_FRAGMENT, CURLUPART_OPTIONS};
 		for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
 			char *p = S_part(r, hidden[i], 0);
-			FUZZ_CHECK(!p || !*p, "redacted URL %.200s keeps part %d",
-				   shown, (int)hidden[i]);
+			FUZZ_CHECK(!p || !*p,
+				   "redacted URL %.200s keeps part %d", shown,
+				   (int)hidden[i]);
 			curl_free(p);
 		}
 		curl_url_cleanup(r);

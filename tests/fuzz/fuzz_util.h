@@ -7,6 +7,7 @@
 #ifndef STACKMAP_FUZZ_UTIL_H
 #define STACKMAP_FUZZ_UTIL_H
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,15 +31,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* A broken invariant: print what and where, then abort so that libFuzzer
  * reports the input as a crash and writes it out. */
-#define FUZZ_CHECK(cond, ...)                                                 \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "%s:%d: invariant failed: %s: ",      \
-				__FILE__, __LINE__, #cond);                   \
-			fprintf(stderr, __VA_ARGS__);                         \
-			fputc('\n', stderr);                                  \
-			abort();                                              \
-		}                                                             \
+#define FUZZ_CHECK(cond, ...)                                                  \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr,                                        \
+				"%s:%d: invariant failed: %s: ", __FILE__,     \
+				__LINE__, #cond);                              \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 /* Whether the check called tag is switched off: FUZZ_SKIP holds a
@@ -58,6 +60,18 @@ static FUZZ_UNUSED int fuzz_skip(const char *tag)
 	return 0;
 }
 
+/* Checks that a diagnostic message can be printed to a terminal or a CI
+ * log as one line: no control characters but tabs (a value echoed with a
+ * newline or an escape sequence could forge lines or recolour the log). */
+static FUZZ_UNUSED void fuzz_check_message(const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		FUZZ_CHECK((*p >= 0x20 && *p != 0x7f) || *p == '\t' ||
+			       fuzz_skip("diag-control"),
+			   "diagnostic with control byte 0x%02x: %.200s", *p,
+			   msg);
+}
+
 /* A part of an input: borrowed bytes, not NUL-terminated. */
 struct fuzz_part {
 	const char *data;
@@ -66,8 +80,8 @@ struct fuzz_part {
 
 /* Splits data at NUL bytes into at most max parts (the last part keeps
  * any further NULs). Returns the number of parts (at least 1). */
-static FUZZ_UNUSED size_t fuzz_split(const char *data, size_t size, struct fuzz_part *parts,
-			 size_t max)
+static FUZZ_UNUSED size_t fuzz_split(const char *data, size_t size,
+				     struct fuzz_part *parts, size_t max)
 {
 	size_t n = 0;
 	while (n + 1 < max) {
@@ -97,14 +111,15 @@ static FUZZ_UNUSED char *fuzz_strndup(const char *data, size_t len)
 	return s;
 }
 
-/* Whether needle occurs in hay, ignoring ASCII case. */
+/* Whether needle occurs in hay, ignoring the case of ASCII letters. */
 static FUZZ_UNUSED int fuzz_contains_nocase(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 	for (; *hay; hay++) {
 		size_t i = 0;
 		while (i < n && hay[i] &&
-		       (hay[i] | 0x20) == (needle[i] | 0x20))
+		       tolower((unsigned char)hay[i]) ==
+			   tolower((unsigned char)needle[i]))
 			i++;
 		if (i == n)
 			return 1;
@@ -114,7 +129,8 @@ static FUZZ_UNUSED int fuzz_contains_nocase(const char *hay, const char *needle)
 
 /* Writes data to path (created or truncated). Aborts on failure: the
  * scratch folder is the harness's own, so a failure is the machine's. */
-static FUZZ_UNUSED void fuzz_write_file(const char *path, const char *data, size_t len)
+static FUZZ_UNUSED void fuzz_write_file(const char *path, const char *data,
+					size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {

@@ -4,8 +4,9 @@
  * through templates/ as `stackmap build` renders them.
  *
  * The input is the snapshot file. It goes through the checks build.c
- * makes before view_build (JSON without duplicate keys, "format": 1, a
- * "vendors" object); other inputs stop there.
+ * makes before view_build: snapshot_parse (the checks of snapshot_load)
+ * when src/snapshot.h exists, else JSON without duplicate keys with
+ * "format": 1 and a "vendors" object; other inputs stop there.
  *
  * Checks: the view keeps every declared offer (a garbage live price must
  * not make an offer vanish), every offer row is complete, the view can be
@@ -19,6 +20,10 @@
 #include "diag.h"
 #include "validate.h"
 #include "view.h"
+#if __has_include("snapshot.h")
+#include "snapshot.h"
+#define S_HAVE_SNAPSHOT 1
+#endif
 
 #define MINI FUZZ_SRCDIR "/tests/fixtures/mini"
 
@@ -60,9 +65,18 @@ static void S_check_offer(json_t *row)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	json_t *snap = NULL;
+#ifdef S_HAVE_SNAPSHOT
+	struct buf err = BUF_INIT;
+	int rc = snapshot_parse((const char *)data, size, "snapshot.json",
+				&snap, &err);
+	buf_release(&err);
+	if (rc != 0)
+		return 0;
+#else
 	json_error_t jerr;
-	json_t *snap = json_loadb((const char *)data, size,
-				  JSON_REJECT_DUPLICATES, &jerr);
+	snap =
+	    json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
 	if (!snap)
 		return 0;
 	if (!json_is_object(snap) ||
@@ -71,10 +85,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(snap);
 		return 0;
 	}
+#endif
 	json_t *view = view_build(&S_cat, snap);
 	FUZZ_CHECK(view != NULL, "view_build returned NULL");
 	json_t *offers = json_object_get(view, "offers");
-	FUZZ_CHECK(json_array_size(offers) == S_offers || fuzz_skip("view-offers"),
+	FUZZ_CHECK(json_array_size(offers) == S_offers ||
+		       fuzz_skip("view-offers"),
 		   "the view has %zu offers, the catalog declares %zu",
 		   json_array_size(offers), S_offers);
 	size_t i;

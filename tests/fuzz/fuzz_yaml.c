@@ -98,7 +98,8 @@ static void S_check_node(const struct ynode *n, unsigned depth)
 				   "duplicate key '%s' kept", keys[i]);
 		free(keys);
 		for (size_t i = 0; i < n->count && i < 16; i++)
-			FUZZ_CHECK(ynode_get(n, n->keys[i]->text) == n->items[i],
+			FUZZ_CHECK(ynode_get(n, n->keys[i]->text) ==
+				       n->items[i],
 				   "ynode_get('%s') finds another value",
 				   n->keys[i]->text);
 		break;
@@ -127,8 +128,9 @@ static void S_load(const struct schema *schema, const struct ynode *root)
 	for (size_t i = 0; i < d.count; i++) {
 		FUZZ_CHECK(d.items[i].message && d.items[i].message[0],
 			   "empty diagnostic");
+		fuzz_check_message(d.items[i].message);
 		FUZZ_CHECK(d.items[i].path &&
-				   strcmp(d.items[i].path, "fuzz.yaml") == 0,
+			       strcmp(d.items[i].path, "fuzz.yaml") == 0,
 			   "diagnostic names another file");
 	}
 	schema_release(schema, target);
@@ -174,6 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			S_load(schemas[i], root);
 		yamldoc_free(root);
 	}
+	for (size_t i = 0; i < d.count; i++)
+		fuzz_check_message(d.items[i].message);
 	if (S_devnull)
 		diags_print(&d, S_devnull);
 	diags_release(&d);

@@ -441,7 +441,7 @@ def corpus(root):
         for m in v.get("removed", {}).values():
             m.pop("date", None)
     old["vendors"]["acme-lab"]["models"]["ACME-1"]["price"] = {
-        "input": 1e-300, "output": 2, "cached_input": None}
+        "input": 0.5, "output": 2, "cached_input": None}
     new = json.loads(json.dumps(old))
     fm = new["vendors"]["fastinfer"]["models"]
     fm["acme/Open-7B-Instruct"]["price"]["input"] = 0.15

@@ -123,7 +123,8 @@ def main():
             f.write(''.join(m))
         manifest['models'][mid] = {'string': i, 'one_line': line_ok}
 
-        body = markdown_body(s, i) if text_ok else f'Primer {i}: its string is refused here.\n'
+        # a primer's body is only checked for UTF-8 and NUL: every string
+        body = markdown_body(s, i)
         with open(os.path.join(cat, 'primers', pid + '.md'), 'w', encoding='utf-8') as f:
             f.write(f'---\ntitle: {q(one)}\nsummary: {q(one)}\norder: {i}\n---\n{body}')
         manifest['primers'][pid] = {'string': i, 'one_line': line_ok, 'text': text_ok}
