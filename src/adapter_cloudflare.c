@@ -2,7 +2,9 @@
  * https://api.cloudflare.com/client/v4/accounts/{account}/ai/models/search
  * with a Bearer token. The catalog's base_url is the account's ".../ai"
  * URL (".../ai/v1", the OpenAI-compatible one, and the full
- * ".../ai/models/search" are taken too). V4 envelope {"success","result":
+ * ".../ai/models/search" are taken too), or the API root ".../client/v4"
+ * with the account id in CLOUDFLARE_ACCOUNT_ID (a shared catalog cannot
+ * name one account). V4 envelope {"success","result":
  * […],"result_info":{page,per_page,count,total_count,total_pages}}, asked
  * for 100 a page.
  *
@@ -16,11 +18,14 @@
  * audio-minute and other units are ignored. */
 #include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapter_util.h"
 
 #define CLOUDFLARE_PER_PAGE 100
+/* The account whose catalog is searched when base_url is the API root. */
+#define CLOUDFLARE_ACCOUNT_ENV "CLOUDFLARE_ACCOUNT_ID"
 
 /* Lower-cases s into out (size n), truncating. */
 static void S_lower(const char *s, char *out, size_t n)
@@ -95,6 +100,22 @@ static int S_search_url(const struct adapter_ctx *ctx, struct buf *url,
 
 	if (adapter_url_base(ctx, NULL, "", url, err) < 0)
 		return -1;
+	/* the API root without an account (a shared catalog cannot name
+	 * one): the account comes from CLOUDFLARE_ACCOUNT_ID */
+	if (url->len >= 10 &&
+	    strcmp(url->data + url->len - 10, "/client/v4") == 0) {
+		const char *account = getenv(CLOUDFLARE_ACCOUNT_ENV);
+		size_t n = account ? strlen(account) : 0;
+		if (n == 0 || n > 64 ||
+		    strspn(account, "0123456789abcdefABCDEF") != n) {
+			buf_puts(err, "set " CLOUDFLARE_ACCOUNT_ENV
+				      " to the account id (32 hex digits), or "
+				      "give base_url .../client/v4/accounts/"
+				      "<account>/ai");
+			return -1;
+		}
+		buf_printf(url, "/accounts/%s/ai", account);
+	}
 	if (url->len >= 6 && strcmp(url->data + url->len - 6, "/ai/v1") == 0)
 		url->len -= 3, url->data[url->len] = '\0';
 	if (url->len >= 3 && strcmp(url->data + url->len - 3, "/ai") == 0) {

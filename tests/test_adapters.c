@@ -1085,6 +1085,37 @@ static void test_requests_cloudflare(void **state)
 	assert_int_equal(
 	    adapter_find("cloudflare")->first_request(&ctx, &r, &err), -1);
 	assert_null(r.url);
+	http_request_release(&r);
+
+	/* the API root takes the account from CLOUDFLARE_ACCOUNT_ID */
+	ctx =
+	    S_ctx("cloudflare", "https://api.cloudflare.com/client/v4/", "cf");
+	setenv("CLOUDFLARE_ACCOUNT_ID", "0123456789abcdef0123456789ABCDEF", 1);
+	S_first("cloudflare", &ctx, &r);
+	assert_string_equal(r.url, "https://api.cloudflare.com/client/v4/"
+				   "accounts/0123456789abcdef0123456789ABCDEF"
+				   "/ai/models/search?page=1&per_page=100");
+	http_request_release(&r);
+	static const char *const bad[] = {"", "abc/../x", "a b", "x?y=1", NULL};
+	for (size_t i = 0; bad[i]; i++) {
+		setenv("CLOUDFLARE_ACCOUNT_ID", bad[i], 1);
+		buf_reset(&err);
+		http_request_init(&r);
+		assert_int_equal(
+		    adapter_find("cloudflare")->first_request(&ctx, &r, &err),
+		    -1);
+		assert_non_null(
+		    strstr(buf_cstr(&err), "CLOUDFLARE_ACCOUNT_ID"));
+		assert_null(r.url);
+		http_request_release(&r);
+	}
+	unsetenv("CLOUDFLARE_ACCOUNT_ID");
+	buf_reset(&err);
+	http_request_init(&r);
+	assert_int_equal(
+	    adapter_find("cloudflare")->first_request(&ctx, &r, &err), -1);
+	assert_non_null(strstr(buf_cstr(&err), "CLOUDFLARE_ACCOUNT_ID"));
+	http_request_release(&r);
 	buf_release(&err);
 }
 
