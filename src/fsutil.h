@@ -23,7 +23,8 @@ char *fs_join(const char *a, const char *b);
 int fs_mkdirs(const char *dir);
 
 /* Writes data to path atomically: a temporary file in the same directory,
- * fsync, rename. The old file stays intact on any failure. */
+ * fsync, rename. The old file stays intact on any failure. Temporary
+ * files that killed writers left next to path are removed first. */
 int fs_write_atomic(const char *path, const char *data, size_t len);
 
 #endif
