@@ -59,6 +59,7 @@ static const struct option S_validate_opts[] = {
 };
 
 static const struct option S_build_opts[] = {
+    {"jobs", required_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -110,11 +111,13 @@ static const struct command S_commands[] = {
      "path:line:col: error: message. --strict makes warnings fail too.\n",
      "sh", S_validate_opts, 0},
     {"build", build_run,
-     "usage: stackmap [global options] build\n"
+     "usage: stackmap [global options] build [--jobs N]\n"
      "Validates the catalog, merges the snapshot, and renders the site\n"
      "(HTML, Markdown, JSON, CSV) into --out. Unchanged files are not\n"
-     "rewritten; a failed build leaves the previous site intact.\n",
-     "h", S_build_opts, 0},
+     "rewritten; a failed build leaves the previous site intact.\n"
+     "--jobs: processes rendering vendor and model pages (default: the\n"
+     "number of CPUs, at most 8).\n",
+     "j:h", S_build_opts, 0},
     {"probe", probe_run,
      "usage: stackmap [global options] probe [--only ID,ID] [--jobs N]\n"
      "                [--timeout SECONDS] [--accept-shrink]\n"
@@ -225,6 +228,7 @@ static int S_parse_command(const struct command *cmd, int argc, char **argv,
 			break;
 		case 'j':
 			opt->jobs = (int)strtol(optarg, &end, 10);
+			opt->jobs_given = true;
 			if (*end || opt->jobs < 1 || opt->jobs > 256)
 				return S_usage_error(
 				    "--jobs takes a number from 1 to 256",

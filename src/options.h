@@ -16,7 +16,8 @@ struct options {
 	bool strict;
 	/* probe */
 	const char *only; /* comma-separated vendor ids */
-	int jobs;
+	int jobs;	  /* probe: transfers at once; build: processes */
+	bool jobs_given;  /* --jobs was given (build defaults to the CPUs) */
 	double timeout;
 	bool accept_shrink;
 	/* diff */

@@ -83,6 +83,26 @@ contains "$tmp/err" "tpl/html/vendor.mustache:1:1: error:" "template error has i
 if [ -e "$tmp/site/index.html" ] && [ ! -e "$tmp/site/vendors/glue.html" ] &&
 	[ ! -e "$tmp/site.staging" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL a failed build changed the site"; fi
+# vendor and model pages rendered by several processes (build --jobs) are
+# the same bytes as by one, with the same counts; a bad --jobs is a usage error
+python3 tests/bench/gen-catalog --seed 7 300x400x1500 "$tmp/gen" >/dev/null
+expect 0 "build --jobs 1 of a generated catalog" "$bin" --catalog "$tmp/gen" \
+	--snapshot "$tmp/none.json" --out "$tmp/gen-j1" build --jobs 1
+cp "$tmp/err" "$tmp/err-j1"
+expect 0 "build --jobs 3 of the same catalog" "$bin" --catalog "$tmp/gen" \
+	--snapshot "$tmp/none.json" --out "$tmp/gen-j3" build --jobs 3
+if diff -r "$tmp/gen-j1" "$tmp/gen-j3" >"$tmp/jobs.diff" &&
+	[ "$(sed 's/gen-j[13]//' "$tmp/err-j1")" = "$(sed 's/gen-j[13]//' "$tmp/err")" ]; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL build --jobs 3 differs from --jobs 1"
+	head -n 5 "$tmp/jobs.diff"
+fi
+expect 0 "rebuild --jobs 2 over the --jobs 3 site" "$bin" --catalog "$tmp/gen" \
+	--snapshot "$tmp/none.json" --out "$tmp/gen-j3" build --jobs 2
+contains "$tmp/err" "0 changed" "a --jobs 2 rebuild changes nothing"
+expect 2 "build --jobs 0" "$bin" --catalog "$tmp/gen" --out "$tmp/gen-j0" build --jobs 0
 # the man page is clean mdoc
 if command -v mandoc >/dev/null 2>&1; then
 	expect 0 "mandoc -Tlint man/stackmap.1" mandoc -Tlint -W warning man/stackmap.1
