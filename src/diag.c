@@ -21,6 +21,24 @@ void diags_release(struct diags *d)
 	diags_init(d);
 }
 
+void diags_move(struct diags *to, struct diags *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		if (to->count == to->cap) {
+			to->cap = to->cap ? to->cap * 2 : 16;
+			to->items =
+			    xrealloc(to->items, to->cap * sizeof(*to->items));
+		}
+		to->items[to->count] = from->items[i];
+		to->items[to->count].seq = to->count;
+		to->count++;
+	}
+	to->errors += from->errors;
+	to->warnings += from->warnings;
+	free(from->items);
+	diags_init(from);
+}
+
 static void S_vadd(struct diags *d, enum diag_severity sev, struct loc at,
 		   const char *fmt, va_list ap)
 {

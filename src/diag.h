@@ -42,6 +42,9 @@ struct diags {
 
 void diags_init(struct diags *d);
 void diags_release(struct diags *d);
+/* Moves every diagnostic of from to the end of to, in order; from is left
+ * empty. */
+void diags_move(struct diags *to, struct diags *from);
 void diag_add(struct diags *d, enum diag_severity sev, struct loc at,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_error(struct diags *d, struct loc at, const char *fmt, ...)

@@ -103,6 +103,26 @@ expect 0 "rebuild --jobs 2 over the --jobs 3 site" "$bin" --catalog "$tmp/gen" \
 	--snapshot "$tmp/none.json" --out "$tmp/gen-j3" build --jobs 2
 contains "$tmp/err" "0 changed" "a --jobs 2 rebuild changes nothing"
 expect 2 "build --jobs 0" "$bin" --catalog "$tmp/gen" --out "$tmp/gen-j0" build --jobs 0
+# files loaded by several threads: every broken file is reported, in order
+cp -R "$tmp/gen" "$tmp/gen-bad"
+for f in $(ls "$tmp/gen-bad/vendors" | awk 'NR % 37 == 5') \
+	$(ls "$tmp/gen-bad/models" | awk 'NR % 41 == 7' | sed 's|^|../models/|'); do
+	printf 'colour: red\n' >>"$tmp/gen-bad/vendors/$f"
+done
+nbad=$(ls "$tmp/gen-bad/vendors" | awk 'NR % 37 == 5' | wc -l)
+nbad=$((nbad + $(ls "$tmp/gen-bad/models" | awk 'NR % 41 == 7' | wc -l)))
+expect 1 "validate a generated catalog with broken files" "$bin" --catalog "$tmp/gen-bad" validate
+cp "$tmp/err" "$tmp/err-bad1"
+got=$(grep -c "error: unknown key 'colour'" "$tmp/err-bad1")
+"$bin" --catalog "$tmp/gen-bad" validate 2>"$tmp/err-bad2"
+if [ "$got" -eq "$nbad" ] && cmp -s "$tmp/err-bad1" "$tmp/err-bad2" &&
+	grep ': error: ' "$tmp/err-bad1" >"$tmp/err-bad-lines" &&
+	sort -t: -k1,1 -k2,2n -s "$tmp/err-bad-lines" | cmp -s - "$tmp/err-bad-lines"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL threaded load: $got of $nbad broken files reported, or unstable order"
+fi
 # the man page is clean mdoc
 if command -v mandoc >/dev/null 2>&1; then
 	expect 0 "mandoc -Tlint man/stackmap.1" mandoc -Tlint -W warning man/stackmap.1
