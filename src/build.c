@@ -689,6 +689,25 @@ static int S_pricing_pages(struct build *b)
 	return rc;
 }
 
+/* With STACKMAP_TIMINGS set in the environment, prints how long each
+ * stage of the build took to stderr (for profiling; never in the site). */
+static void S_lap(const char *stage)
+{
+	static struct timespec last;
+	static int enabled = -1;
+	struct timespec now;
+	if (enabled < 0)
+		enabled = getenv("STACKMAP_TIMINGS") != NULL;
+	if (!enabled)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (stage)
+		fprintf(stderr, "timing: %-10s %8.3f s\n", stage,
+			(double)(now.tv_sec - last.tv_sec) +
+			    (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+	last = now;
+}
+
 static int S_pages(struct build *b, const struct catalog *cat)
 {
 	json_t *view = b->view;
@@ -701,9 +720,11 @@ static int S_pages(struct build *b, const struct catalog *cat)
 	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
 	if (S_page_done(b, "index", "index", ctx) != 0)
 		return -1;
+	S_lap("index");
 
 	if (S_pricing_pages(b) != 0)
 		return -1;
+	S_lap("pricing");
 
 	if (renderer_has(&b->renderer, RENDER_HTML, "choose")) {
 		ctx = S_context(b, "choose", "choose", "Which provider?",
@@ -730,12 +751,17 @@ static int S_pages(struct build *b, const struct catalog *cat)
 	if (S_page_done(b, "404", "404", ctx) != 0)
 		return -1;
 
-	if (S_layer_pages(b) != 0 ||
-	    S_item_pages(b, "vendors", "vendor", "Vendor") != 0 ||
-	    S_item_pages(b, "models", "model", "Model") != 0 ||
-	    S_primer_pages(b, cat) != 0)
+	S_lap("choose");
+	if (S_layer_pages(b) != 0)
 		return -1;
-	return 0;
+	S_lap("layers");
+	if (S_item_pages(b, "vendors", "vendor", "Vendor") != 0)
+		return -1;
+	S_lap("vendors");
+	if (S_item_pages(b, "models", "model", "Model") != 0)
+		return -1;
+	S_lap("models");
+	return S_primer_pages(b, cat);
 }
 
 /* site/stackmap.svg: the map on its own. */
@@ -1034,25 +1060,6 @@ static int S_assets(struct build *b)
 	if (rc == 0)
 		rc = S_emit(b, ".nojekyll", "", 0);
 	return rc;
-}
-
-/* With STACKMAP_TIMINGS set in the environment, prints how long each
- * stage of the build took to stderr (for profiling; never in the site). */
-static void S_lap(const char *stage)
-{
-	static struct timespec last;
-	static int enabled = -1;
-	struct timespec now;
-	if (enabled < 0)
-		enabled = getenv("STACKMAP_TIMINGS") != NULL;
-	if (!enabled)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (stage)
-		fprintf(stderr, "timing: %-10s %8.3f s\n", stage,
-			(double)(now.tv_sec - last.tv_sec) +
-			    (double)(now.tv_nsec - last.tv_nsec) / 1e9);
-	last = now;
 }
 
 /* --jobs, or the CPUs online (at most 8). */

@@ -56,7 +56,10 @@ char *text_clean(const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	unsigned cp;
-	/* fast path: most strings are clean */
+	/* fast paths: most strings are printable ASCII, and clean */
+	while (i < len &&
+	       ((p[i] >= 0x20 && p[i] < 0x7F) || p[i] == '\n' || p[i] == '\t'))
+		i++;
 	while (i < len) {
 		size_t k = S_decode(p + i, len - i, &cp);
 		if (!k || S_unwanted(cp))
@@ -81,38 +84,27 @@ char *text_clean(const char *s, size_t len)
 	return buf_detach(&out, NULL);
 }
 
+/* Cleans one string value in place. */
+static void S_clean_string(json_t *value)
+{
+	char *c =
+	    text_clean(json_string_value(value), json_string_length(value));
+	if (c) {
+		json_string_set(value, c);
+		free(c);
+	}
+}
+
 void text_clean_tree(json_t *tree)
 {
 	size_t i;
 	const char *key;
 	json_t *value;
-	if (json_is_object(tree)) {
-		json_object_foreach(tree, key, value)
-		{
-			if (json_is_string(value)) {
-				char *c = text_clean(json_string_value(value),
-						     json_string_length(value));
-				if (c) {
-					json_string_set(value, c);
-					free(c);
-				}
-			} else {
-				text_clean_tree(value);
-			}
-		}
+	if (json_is_string(tree)) {
+		S_clean_string(tree);
+	} else if (json_is_object(tree)) {
+		json_object_foreach(tree, key, value) text_clean_tree(value);
 	} else if (json_is_array(tree)) {
-		json_array_foreach(tree, i, value)
-		{
-			if (json_is_string(value)) {
-				char *c = text_clean(json_string_value(value),
-						     json_string_length(value));
-				if (c) {
-					json_string_set(value, c);
-					free(c);
-				}
-			} else {
-				text_clean_tree(value);
-			}
-		}
+		json_array_foreach(tree, i, value) text_clean_tree(value);
 	}
 }

@@ -15,7 +15,8 @@
  * s needs no cleaning. */
 char *text_clean(const char *s, size_t len);
 
-/* Cleans every string value inside a JSON tree, in place. */
+/* Cleans a string value, or every string value inside a JSON tree, in
+ * place. */
 void text_clean_tree(json_t *tree);
 
 #endif

@@ -882,7 +882,30 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 				      "priced_offers", (json_int_t)priced,
 				      "primers", (json_int_t)cat->n_primers));
 	json_object_set_new(view, "map", S_map(cat));
-	/* one pass over every string, whichever output it reaches */
-	text_clean_tree(view);
+	/* one pass over every string, whichever output it reaches; each offer
+	 * once: vendors' and models' "offers" and "cheapest" are the rows
+	 * of the view's "offers" */
+	const char *key;
+	json_t *value;
+	json_object_foreach(view, key, value)
+	{
+		if (strcmp(key, "vendors") != 0 && strcmp(key, "models") != 0) {
+			text_clean_tree(value);
+			continue;
+		}
+		size_t i;
+		json_t *item;
+		json_array_foreach(value, i, item)
+		{
+			const char *k;
+			json_t *v;
+			json_object_foreach(item, k, v)
+			{
+				if (strcmp(k, "offers") != 0 &&
+				    strcmp(k, "cheapest") != 0)
+					text_clean_tree(v);
+			}
+		}
+	}
 	return view;
 }
