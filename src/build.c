@@ -20,6 +20,7 @@
 #include "exitcode.h"
 #include "fsutil.h"
 #include "markdown.h"
+#include "mustache.h"
 #include "options.h"
 #include "output.h"
 #include "render.h"
@@ -533,12 +534,13 @@ static int S_primer_pages(struct build *b, const struct catalog *cat)
 	return 0;
 }
 
-/* The pricing table holds at most this many offers a page; past it the
- * table goes on over pricing-2, pricing-3, ... (a page breaks between two
- * models, never inside one, unless one model alone has more offers). One
- * page of 100,000 rows would be over 100 MB of HTML, which no browser
- * shows usefully. */
-#define PRICING_PAGE_OFFERS 1000
+/* The most offers one page carries: site.yaml's page_offers. */
+static size_t S_page_offers(const struct build *b)
+{
+	json_int_t n = json_integer_value(
+	    json_object_get(json_object_get(b->view, "site"), "page_offers"));
+	return n > 0 ? (size_t)n : SITE_PAGE_OFFERS;
+}
 
 /* "pricing" for page 1, "pricing-N" after. */
 static void S_pricing_path(struct buf *path, size_t number)
@@ -577,19 +579,22 @@ static json_t *S_present(const json_t *all, const json_t *offers,
 }
 
 /* pricing.html (and .md), then pricing-2 ... when the offers do not fit
- * on one page; each page's filters list only its own models and vendors,
+ * on one page (site.yaml's page_offers; a page breaks between two models,
+ * never inside one, unless one model alone has more offers: one page of
+ * 100,000 rows would be over 100 MB of HTML, which no browser shows
+ * usefully); each page's filters list only its own models and vendors,
  * and a pager links every page by the models it covers. */
 static int S_pricing_pages(struct build *b)
 {
 	const json_t *offers = json_object_get(b->view, "offers");
-	size_t n = json_array_size(offers);
+	size_t n = json_array_size(offers), per_page = S_page_offers(b);
 	/* page k covers offers [starts[k], starts[k + 1]) */
 	size_t *starts = xcalloc(n + 2, sizeof(*starts));
 	size_t pages = 0, begin = 0;
 	starts[pages++] = 0;
 	while (begin < n) {
 		size_t i = begin, last_break = begin;
-		while (i < n && i - begin < PRICING_PAGE_OFFERS) {
+		while (i < n && i - begin < per_page) {
 			if (i > begin &&
 			    strcmp(json_string_value(json_object_get(
 				       json_array_get(offers, i), "model_id")),
@@ -689,6 +694,139 @@ static int S_pricing_pages(struct build *b)
 	return rc;
 }
 
+/* The choose page's offer attributes (templates/html/choose.mustache's
+ * data-NAME="{{key}}") as api/choose/MODEL.json writes them: name, key. */
+static const char *const S_choose_fields[][2] = {
+    {"model", "model_id"},
+    {"vendor", "vendor_id"},
+    {"vendor-name", "vendor_name"},
+    {"remote", "remote_id"},
+    {"layer", "layer"},
+    {"layer-name", "layer_name"},
+    {"model-name", "model_name"},
+    {"input", "input_num"},
+    {"output", "output_num"},
+    {"cached", "cached_input_num"},
+    {"input-label", "input"},
+    {"output-label", "output"},
+    {"cached-label", "cached_input"},
+    {"has-price", "has_price"},
+    {"origin", "origin"},
+    {"price-date", "price_date"},
+    {"age", "age_days"},
+    {"stale", "stale"},
+    {"old", "old"},
+    {"compatible", "openai_compatible"},
+    {"context", "context"},
+    {"context-label", "context_label"},
+    {"strengths", "strengths"},
+    {"router", "router"},
+    {"frontier", "frontier"},
+};
+
+/* Appends s[0..len) as a JSON string. */
+static void S_json_string(struct buf *out, const char *s, size_t len)
+{
+	buf_putc(out, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf_putc(out, '\\');
+			buf_putc(out, (char)c);
+		} else if (c < 0x20 || c == 0x7F) {
+			buf_printf(out, "\\u%04x", c);
+		} else {
+			buf_putc(out, (char)c);
+		}
+	}
+	buf_putc(out, '"');
+}
+
+/* Writes api/choose/MODEL.json, {"model": id, "offers": [...]}, each
+ * offer the choose page's data attributes as strings (the text the
+ * template would show). Written directly: jansson objects for 100,000
+ * rows cost more than the page they replace. */
+static int S_choose_model_file(struct build *b, const char *model,
+			       const json_t *rows)
+{
+	struct buf json = BUF_INIT, path = BUF_INIT;
+	buf_puts(&json, "{\"model\":");
+	S_json_string(&json, model, strlen(model));
+	buf_puts(&json, ",\"offers\":[");
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		buf_puts(&json, i ? ",{" : "{");
+		for (size_t f = 0;
+		     f < sizeof(S_choose_fields) / sizeof(S_choose_fields[0]);
+		     f++) {
+			char num[40];
+			size_t len;
+			const char *text = mustache_scalar_text(
+			    json_object_get(row, S_choose_fields[f][1]), num,
+			    &len);
+			if (f)
+				buf_putc(&json, ',');
+			S_json_string(&json, S_choose_fields[f][0],
+				      strlen(S_choose_fields[f][0]));
+			buf_putc(&json, ':');
+			S_json_string(&json, text ? text : "", len);
+		}
+		buf_putc(&json, '}');
+	}
+	buf_puts(&json, "]}\n");
+	buf_printf(&path, "api/choose/%s.json", model);
+	int rc = S_emit(b, buf_cstr(&path), json.data, json.len);
+	buf_release(&json);
+	buf_release(&path);
+	return rc;
+}
+
+/* Past page_offers the choose page does not carry every offer: it keeps
+ * the default model's and the frontier-lab ones (every ranking compares
+ * with those) and loads a model's others from api/choose/MODEL.json when
+ * it is picked. */
+static int S_choose_split(struct build *b, json_t *choose)
+{
+	json_t *rows = json_object_get(choose, "offers");
+	const char *def = json_string_value(
+	    json_object_get(json_object_get(choose, "default_model"), "id"));
+	json_t *by_model = json_object(), *kept = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		const char *model =
+		    json_string_value(json_object_get(row, "model_id"));
+		if (!model)
+			continue;
+		json_t *list = json_object_get(by_model, model);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(by_model, model, list);
+		}
+		json_array_append(list, row);
+		if ((def && strcmp(model, def) == 0) ||
+		    json_is_true(json_object_get(row, "frontier")))
+			json_array_append(kept, row);
+	}
+	int rc = 0;
+	const char *model;
+	json_t *list;
+	json_object_foreach(by_model, model, list)
+	{
+		if (S_choose_model_file(b, model, list) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	json_decref(by_model);
+	json_object_set_new(choose, "offers", kept);
+	json_object_set_new(choose, "split", json_string("api/choose/"));
+	return rc;
+}
+
 /* With STACKMAP_TIMINGS set in the environment, prints how long each
  * stage of the build took to stderr (for profiling; never in the site). */
 static void S_lap(const char *stage)
@@ -734,7 +872,14 @@ static int S_pages(struct build *b, const struct catalog *cat)
 		json_object_set(ctx, "models", json_object_get(view, "models"));
 		json_object_set(ctx, "vendors",
 				json_object_get(view, "vendors"));
-		json_object_set_new(ctx, "choose", choose_page(view));
+		json_t *choose = choose_page(view);
+		json_object_set_new(ctx, "choose", choose);
+		if (json_array_size(json_object_get(view, "offers")) >
+			S_page_offers(b) &&
+		    S_choose_split(b, choose) != 0) {
+			json_decref(ctx);
+			return -1;
+		}
 		if (S_page_done(b, "choose", "choose", ctx) != 0)
 			return -1;
 	}

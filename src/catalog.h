@@ -120,7 +120,13 @@ struct site {
 	char *description;
 	char *language;
 	char *repository;
+	/* Most offers one page carries (-1: SITE_PAGE_OFFERS): past it the
+	 * pricing table is paged and the choose page loads each model's
+	 * offers from api/choose/MODEL.json. */
+	long page_offers;
 };
+
+#define SITE_PAGE_OFFERS 2000
 
 struct catalog {
 	char *dir;

@@ -782,37 +782,42 @@ static void S_format_real(char *s, size_t size, double d)
 	snprintf(s, size, "%.17g", d);
 }
 
-/* Appends the text of a scalar value, escaped unless raw. */
-static void S_put_value(struct S_render *r, json_t *v, int raw)
+const char *mustache_scalar_text(const json_t *v, char num[40], size_t *len)
 {
-	char num[40];
 	const char *s = num;
-	size_t n = 0;
-
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		s = json_string_value(v);
-		n = json_string_length(v);
-		break;
+		*len = json_string_length(v);
+		return json_string_value(v);
 	case JSON_INTEGER:
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
+		snprintf(num, 40, "%" JSON_INTEGER_FORMAT,
 			 json_integer_value(v));
-		n = strlen(num);
 		break;
 	case JSON_REAL:
-		S_format_real(num, sizeof num, json_real_value(v));
-		n = strlen(num);
+		S_format_real(num, 40, json_real_value(v));
 		break;
 	case JSON_TRUE:
 	case JSON_FALSE:
 		s = json_is_true(v) ? "true" : "false";
-		n = strlen(s);
 		break;
 	case JSON_NULL:
 	case JSON_OBJECT:
 	case JSON_ARRAY:
-		return;
+		*len = 0;
+		return NULL;
 	}
+	*len = strlen(s);
+	return s;
+}
+
+/* Appends the text of a scalar value, escaped unless raw. */
+static void S_put_value(struct S_render *r, json_t *v, int raw)
+{
+	char num[40];
+	size_t n = 0;
+	const char *s = mustache_scalar_text(v, num, &n);
+	if (!s)
+		return;
 	if (raw)
 		buf_append(r->out, s, n);
 	else if (n)

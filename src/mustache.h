@@ -98,6 +98,10 @@ int mustache_render(const struct mustache_template *t, json_t *data,
 
 /* Escapes & < > " ' as &amp; &lt; &gt; &quot; &#39; (the default). */
 void mustache_escape_html(struct buf *out, const char *s, size_t n);
+/* The text a variable tag shows for the scalar v (num holds a number's
+ * text), its length in *len; NULL for null, objects and arrays, which
+ * show nothing. */
+const char *mustache_scalar_text(const json_t *v, char num[40], size_t *len);
 
 /* Fills err: path may be NULL (empty); message is printf-formatted. */
 void mustache_error_set(struct mustache_error *err, const char *path,

@@ -301,6 +301,14 @@ static const struct field S_site_fields[] = {
     {.name = "repository",
      .type = FT_URL,
      .offset = offsetof(struct site, repository)},
+    {.name = "page_offers",
+     .type = FT_INT,
+     .min = 1,
+     .max = 1000000,
+     .offset = offsetof(struct site, page_offers),
+     .description = "Most offers one page carries (default 2000): past "
+		    "it the pricing table is paged and the choose page "
+		    "loads each model's offers on demand."},
 };
 
 const struct schema schema_site = {

@@ -855,12 +855,14 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	const struct site *s = &cat->site;
 	json_object_set_new(
 	    view, "site",
-	    json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "title", s->title,
-		      "base_url", s->base_url, "description",
+	    json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:I}", "title",
+		      s->title, "base_url", s->base_url, "description",
 		      S_str(s->description), "language",
 		      s->language ? s->language : "en", "repository",
 		      S_str(s->repository), "version", STACKMAP_VERSION,
-		      "data_date", data_date));
+		      "data_date", data_date, "page_offers",
+		      (json_int_t)(s->page_offers > 0 ? s->page_offers
+						      : SITE_PAGE_OFFERS)));
 	json_object_set_new(
 	    view, "blended_definition",
 	    json_string("Blended price = (3 × input + 1 × output) ÷ 4, in "

@@ -187,7 +187,18 @@ fi
 # The page in a browser, against the CLI.
 if [ -d node_modules/playwright-core ] && [ -x "$CHROMIUM" ] &&
 	command -v node >/dev/null 2>&1; then
-	for run in "catalog site-catalog 24" "$fixture site-choose 8"; do
+	# the fixture again with page_offers: 1, so that the page loads each
+	# model's offers from api/choose/MODEL.json
+	cp -R "$fixture" "$tmp/split-cat"
+	echo "page_offers: 1" >>"$tmp/split-cat/site.yaml"
+	if "$bin" -q --catalog "$tmp/split-cat" --out "$tmp/site-split" build >"$tmp/err" 2>&1 &&
+		[ -s "$tmp/site-split/api/choose/open-70b.json" ] &&
+		grep -q 'data-split="api/choose/"' "$tmp/site-split/choose.html"; then
+		ok "build with page_offers 1: the choose page loads models' offers from api/choose/"
+	else
+		ko "build with page_offers 1: the choose page loads models' offers from api/choose/" "$tmp/err"
+	fi
+	for run in "catalog site-catalog 24" "$fixture site-choose 8" "$tmp/split-cat site-split 8"; do
 		set -- $run
 		if node tests/browser/choose.test.mjs "$bin" "$1" "$tmp/$2" "$3" \
 			>"$tmp/browser" 2>&1; then

@@ -8,7 +8,8 @@
  *
  * ranked by monthly cost, then vendor id, then remote id, and rounded to
  * cents half up only when shown. Without this script the page shows three
- * preset workloads ranked at build time. */
+ * preset workloads ranked at build time. On a large catalog a model's
+ * offers are fetched from api/choose/MODEL.json when it is picked. */
 (function () {
   'use strict';
 
@@ -87,8 +88,9 @@
 
   /* ---------- the data ---------- */
 
-  var offers = Array.prototype.map.call(list.querySelectorAll('li'), function (li) {
-    function a(name) { return li.getAttribute('data-' + name) || ''; }
+  // An offer from its data attributes: a(name) is the text of data-NAME
+  // (an <li> of #choose-offers, or a member of api/choose/MODEL.json).
+  function offerFrom(a) {
     return {
       model: a('model'), modelName: a('model-name'), vendor: a('vendor'),
       vendorName: a('vendor-name'), remote: a('remote'), layer: a('layer'),
@@ -102,7 +104,35 @@
       strengths: a('strengths'), router: a('router') === 'true',
       frontier: a('frontier') === 'true'
     };
+  }
+
+  var offers = Array.prototype.map.call(list.querySelectorAll('li'), function (li) {
+    return offerFrom(function (name) { return li.getAttribute('data-' + name) || ''; });
   });
+
+  // A large catalog's page carries the default model's offers and the
+  // frontier-lab ones; a model's others come from api/choose/MODEL.json
+  // when it is picked (data-split names the folder).
+  var split = list.getAttribute('data-split');
+  var loaded = {};
+
+  function load(modelId) {
+    return fetch(root + split + encodeURIComponent(modelId) + '.json')
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        // the file has every offer of the model, the frontier ones too
+        offers = offers.filter(function (o) { return o.model !== modelId; });
+        (data.offers || []).forEach(function (o) {
+          offers.push(offerFrom(function (name) {
+            return typeof o[name] === 'string' ? o[name] : '';
+          }));
+        });
+        loaded[modelId] = true;
+      });
+  }
 
   function compareRows(a, b) {
     if (!isNaN(a.monthly) && !isNaN(b.monthly) && a.monthly !== b.monthly)
@@ -276,6 +306,20 @@
     var option = modelSel.options[modelSel.selectedIndex];
     if (!option) return;
     var modelName = option.textContent;
+    if (split && !loaded[option.value]) {
+      var wanted = option.value;
+      summary.textContent = 'Loading the offers of ' + modelName + '…';
+      live.setAttribute('aria-busy', 'true');
+      load(wanted).then(function () {
+        live.removeAttribute('aria-busy');
+        if (modelSel.value === wanted) update();
+      }, function (e) {
+        live.removeAttribute('aria-busy');
+        summary.textContent = 'The offers of ' + modelName + ' could not be loaded (' +
+          e.message + ').';
+      });
+      return;
+    }
     var minContext = num(option.getAttribute('data-context'));
     var req = { compatible: compatBox.checked, layer: layerSel.value };
     var r = rank(option.value, minContext, { input: tin, output: tout, share: share }, req);
@@ -326,6 +370,7 @@
     frontierBox.appendChild(p);
   }
 
+  if (split) loaded[modelSel.value] = true; // the page carries its offers
   tools.hidden = false;
   live.hidden = false;
   [modelSel, compatBox, layerSel].forEach(function (e) {

@@ -122,21 +122,32 @@ try {
 
 	// The models to try: those with most options first, as the select lists.
 	const models = await page.$$eval('#choose-model option', (os) => os.map((o) => o.value));
-	const hosts = await page.$$eval('#choose-offers li', (ls) => {
-		const n = {};
-		for (const l of ls) n[l.dataset.model] = (n[l.dataset.model] || 0) + 1;
-		return n;
-	});
+	// Every offer's model and layer: from the page, or, when the page loads
+	// models' offers on demand (data-split), from the files it loads.
+	const split = await page.$eval('#choose-offers', (u) => u.dataset.split || '');
+	let pairs;
+	if (split) {
+		pairs = [];
+		const dir = path.join(siteDir, split);
+		for (const f of fs.readdirSync(dir).sort())
+			for (const o of JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).offers)
+				pairs.push([o.model, o.layer]);
+		report(`split page: ${fs.readdirSync(dir).length} model files in ${split}`,
+			pairs.length ? [] : ['no offers in the model files']);
+	} else {
+		pairs = await page.$$eval('#choose-offers li', (ls) => ls.map((l) => [l.dataset.model, l.dataset.layer]));
+	}
+	const hosts = {};
+	const layersOf = {}; // per model, the layers its hosts are in, so a layer filter keeps some
+	for (const [m, l] of pairs) {
+		hosts[m] = (hosts[m] || 0) + 1;
+		layersOf[m] = layersOf[m] || [];
+		if (!layersOf[m].includes(l)) layersOf[m].push(l);
+	}
 	const picked = models.slice().sort((x, y) => hosts[y] - hosts[x] || (x < y ? -1 : 1)).slice(0, 4);
-	// Per model, the layers its hosts are in, so a layer filter keeps some.
-	const layersOf = await page.$$eval('#choose-offers li', (ls) => {
-		const m = {};
-		for (const l of ls) {
-			m[l.dataset.model] = m[l.dataset.model] || [];
-			if (!m[l.dataset.model].includes(l.dataset.layer)) m[l.dataset.model].push(l.dataset.layer);
-		}
-		return m;
-	});
+	// a model's offers may be loading: wait until the page is not busy
+	const settled = () => page.waitForFunction(() => !document.getElementById('choose-live').hasAttribute('aria-busy'),
+		null, { timeout: 5000 });
 
 	const readPage = () => page.evaluate(() => {
 		const q = (s) => document.querySelector(s);
@@ -178,6 +189,7 @@ try {
 		if (compatible) args.push('--require', 'openai-compatible');
 		if (layer) args.push('--layer', layer);
 		const want = expected(cli(args));
+		await settled();
 		const got = await readPage();
 		const problems = compare(want, got);
 		if (want.ranking.length === 0 && want.noPrice.length === 0 && !compatible && !layer)
