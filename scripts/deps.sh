@@ -4,7 +4,7 @@
 # usage: scripts/deps.sh build|check
 set -eu
 build_pkgs="gcc make pkg-config libyaml-dev libcmark-dev libcurl4-openssl-dev libjansson-dev"
-check_pkgs="libcmocka-dev libmicrohttpd-dev valgrind clang clang-tidy clang-format cppcheck mandoc python3 python3-yaml python3-jsonschema"
+check_pkgs="libcmocka-dev libmicrohttpd-dev valgrind clang clang-tidy clang-format cppcheck mandoc python3 python3-yaml python3-jsonschema cmark strace"
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
 check) want="$build_pkgs $check_pkgs" ;;
