@@ -16,6 +16,7 @@
 #include "mustache.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -773,6 +774,30 @@ static int S_truthy(const json_t *v)
  * have less precision and get the full search. */
 static void S_format_real(char *s, size_t size, double d)
 {
+	/* fast path, the same text: a value in [1e-4, 1e9) that is the
+	 * double nearest a decimal with at most 6 places has that decimal
+	 * as its %.15g form (at most 15 digits, fixed notation), and prices
+	 * are such values */
+	double a = fabs(d);
+	if (a >= 1e-4 && a < 1e9) {
+		double scaled = a * 1e6;
+		long long k = llround(scaled);
+		if ((double)k / 1e6 == a) {
+			long long whole = k / 1000000, frac = k % 1000000;
+			int n = snprintf(s, size, "%s%lld", d < 0 ? "-" : "",
+					 whole);
+			if (frac && n > 0 && (size_t)n + 8 <= size) {
+				char digits[8];
+				int places = 6;
+				snprintf(digits, sizeof digits, "%06lld", frac);
+				while (digits[places - 1] == '0')
+					places--;
+				snprintf(s + n, size - (size_t)n, ".%.*s",
+					 places, digits);
+			}
+			return;
+		}
+	}
 	int prec = d != 0 && d > -DBL_MIN && d < DBL_MIN ? 1 : 15;
 	for (; prec < 17; prec++) {
 		snprintf(s, size, "%.*g", prec, d);

@@ -4,7 +4,10 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -473,6 +476,56 @@ static void test_layout_inheritance(void **state)
 			"<html>\n  <body>\n    default\n  </body>\n</html>\n");
 }
 
+/* The shortest %g form that reads back as d: the documented text of a
+ * real, computed the slow way. */
+static void S_reference_real(char *s, size_t size, double d)
+{
+	int prec = d != 0 && d > -DBL_MIN && d < DBL_MIN ? 1 : 15;
+	for (; prec < 17; prec++) {
+		snprintf(s, size, "%.*g", prec, d);
+		if (strtod(s, NULL) == d)
+			return;
+	}
+	snprintf(s, size, "%.17g", d);
+}
+
+/* A real's text (with its fast path for decimals) equals the reference
+ * for prices, round numbers, tiny, huge and arbitrary doubles. */
+static void test_real_text(void **state)
+{
+	(void)state;
+	uint64_t x = 20261126;
+	size_t checked = 0;
+	for (int i = 0; i < 300000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		double d;
+		int kind = (int)(x >> 60) % 4;
+		uint64_t r = x >> 11;
+		if (kind == 0) /* a price: up to 6 places */
+			d = (double)(r % 100000000000ULL) /
+			    pow(10, (double)(r % 9));
+		else if (kind == 1) /* any double */
+			memcpy(&d, &x, sizeof d);
+		else if (kind == 2) /* near the fast path's edges */
+			d = (r % 2 ? 1e-4 : 1e9) *
+			    (1 + ((double)(r % 2001) - 1000) / 1e7);
+		else
+			d = -(double)(r % 100000000ULL) / 1e4;
+		if (!isfinite(d))
+			continue;
+		char want[40], num[40];
+		size_t len;
+		S_reference_real(want, sizeof want, d);
+		json_t *v = json_real(d);
+		const char *got = mustache_scalar_text(v, num, &len);
+		if (strcmp(got, want) != 0)
+			fail_msg("%.17g: got '%s', want '%s'", d, got, want);
+		json_decref(v);
+		checked++;
+	}
+	assert_true(checked > 250000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +550,7 @@ int main(void)
 	    cmocka_unit_test(test_reuse_across_renders),
 	    cmocka_unit_test(test_nested_partial_indentation),
 	    cmocka_unit_test(test_layout_inheritance),
+	    cmocka_unit_test(test_real_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
