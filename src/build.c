@@ -19,6 +19,7 @@
 #include "choose.h"
 #include "exitcode.h"
 #include "fsutil.h"
+#include "jsonout.h"
 #include "markdown.h"
 #include "mustache.h"
 #include "options.h"
@@ -724,24 +725,6 @@ static const char *const S_choose_fields[][2] = {
     {"frontier", "frontier"},
 };
 
-/* Appends s[0..len) as a JSON string. */
-static void S_json_string(struct buf *out, const char *s, size_t len)
-{
-	buf_putc(out, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			buf_putc(out, '\\');
-			buf_putc(out, (char)c);
-		} else if (c < 0x20 || c == 0x7F) {
-			buf_printf(out, "\\u%04x", c);
-		} else {
-			buf_putc(out, (char)c);
-		}
-	}
-	buf_putc(out, '"');
-}
-
 /* Writes api/choose/MODEL.json, {"model": id, "offers": [...]}, each
  * offer the choose page's data attributes as strings (the text the
  * template would show). Written directly: jansson objects for 100,000
@@ -751,7 +734,7 @@ static int S_choose_model_file(struct build *b, const char *model,
 {
 	struct buf json = BUF_INIT, path = BUF_INIT;
 	buf_puts(&json, "{\"model\":");
-	S_json_string(&json, model, strlen(model));
+	jsonout_string(&json, model, strlen(model));
 	buf_puts(&json, ",\"offers\":[");
 	size_t i;
 	json_t *row;
@@ -768,10 +751,10 @@ static int S_choose_model_file(struct build *b, const char *model,
 			    &len);
 			if (f)
 				buf_putc(&json, ',');
-			S_json_string(&json, S_choose_fields[f][0],
-				      strlen(S_choose_fields[f][0]));
+			jsonout_string(&json, S_choose_fields[f][0],
+				       strlen(S_choose_fields[f][0]));
 			buf_putc(&json, ':');
-			S_json_string(&json, text ? text : "", len);
+			jsonout_string(&json, text ? text : "", len);
 		}
 		buf_putc(&json, '}');
 	}
@@ -959,16 +942,12 @@ static int S_catalog_json(struct build *b)
 		else
 			json_object_set(export, key, value);
 	}
-	char *json = json_dumps(export, JSON_COMPACT | JSON_ENSURE_ASCII);
+	struct buf json = BUF_INIT;
+	jsonout_write(&json, export);
+	buf_putc(&json, '\n');
 	json_decref(export);
-	if (!json) {
-		buf_puts(&b->err, "cannot encode api/catalog.json");
-		return -1;
-	}
-	size_t len = strlen(json);
-	json[len] = '\n'; /* json_dumps leaves room for its NUL */
-	int rc = S_emit(b, "api/catalog.json", json, len + 1);
-	free(json);
+	int rc = S_emit(b, "api/catalog.json", json.data, json.len);
+	buf_release(&json);
 	return rc;
 }
 
