@@ -4,9 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -41,11 +43,13 @@ struct build {
 	struct buf page;
 	struct buf err;
 	size_t pages;
-	size_t pricing_pages; /* pricing, pricing-2, ... (S_pricing_pages) */
-	size_t jobs;	      /* processes for item pages (S_item_pages) */
+	size_t pricing_pages;	/* pricing, pricing-2, ... (S_pricing_plan) */
+	size_t *pricing_starts; /* page k: offers [starts[k], starts[k + 1]) */
+	json_t *pricing_index;	/* each page's number, path, model range */
+	size_t jobs;		/* processes for the pages (S_run_tasks) */
 };
 
-/* The most processes S_item_pages forks (--jobs above it is capped). */
+/* The most processes S_run_tasks forks (--jobs above it is capped). */
 #define S_MAX_JOBS 64
 
 /* The build's view of the snapshot (see build.h): snapshot.c reads and
@@ -318,14 +322,15 @@ static int S_layer_pages(struct build *b)
 	return 0;
 }
 
-/* One page per element of the view array key (vendors, models). */
-/* Renders the pages of items first, first + stride, ... of the view's
- * list key. */
+/* Renders the pages of items [begin, end) of the view's list key
+ * (vendors, models), one page an item. */
 static int S_item_range(struct build *b, const char *key, const char *kind,
-			const char *what, size_t first, size_t stride)
+			const char *what, size_t begin, size_t end)
 {
 	const json_t *items = json_object_get(b->view, key);
-	for (size_t i = first; i < json_array_size(items); i += stride) {
+	if (end > json_array_size(items))
+		end = json_array_size(items);
+	for (size_t i = begin; i < end; i++) {
 		const json_t *item = json_array_get(items, i);
 		const char *id = json_string_value(json_object_get(item, "id"));
 		const char *name =
@@ -349,147 +354,6 @@ static int S_item_range(struct build *b, const char *key, const char *kind,
 			return -1;
 	}
 	return 0;
-}
-
-/* What a worker process reports to the build through its pipe, followed
- * by err_len bytes of error message. */
-struct S_worker_report {
-	int rc;
-	size_t pages, written, unchanged, bytes, err_len;
-};
-
-/* Writes all of data to fd. Returns 0 or -1. */
-static int S_write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Reads exactly len bytes from fd. Returns 0, or -1 on error or early
- * end. */
-static int S_read_all(int fd, void *data, size_t len)
-{
-	char *p = data;
-	while (len) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The vendor and model pages are most of a site (30,000 of 30,200 files
- * at 100,000 offers) and independent of each other, so with --jobs N they
- * are rendered by N processes: the build forks N - 1 workers after the
- * view is complete, each renders every N-th item into the same staging
- * folder (files have distinct paths; fs_mkdirs tolerates a race) and
- * reports its counts and any error through a pipe. Processes, not threads:
- * jansson's objects and the renderer's template cache are not shared
- * state then, and a worker dies with the build (PR_SET_PDEATHSIG), so a
- * killed build leaves no writer behind in the staging folder. The files
- * are the same bytes whatever N is. */
-static int S_item_pages(struct build *b, const char *key, const char *kind,
-			const char *what)
-{
-	size_t n_items = json_array_size(json_object_get(b->view, key));
-	size_t jobs = b->jobs;
-	if (jobs > n_items / 64)
-		jobs = n_items / 64; /* small lists: not worth a fork */
-	if (jobs < 2)
-		return S_item_range(b, key, kind, what, 0, 1);
-
-	pid_t pids[S_MAX_JOBS];
-	int fds[S_MAX_JOBS];
-	size_t started = 0;
-	fflush(NULL); /* nothing buffered twice */
-	for (size_t w = 1; w < jobs; w++) {
-		int p[2];
-		if (pipe(p) != 0)
-			break;
-		pid_t pid = fork();
-		if (pid < 0) {
-			close(p[0]);
-			close(p[1]);
-			break;
-		}
-		if (pid == 0) {
-			close(p[0]);
-			for (size_t k = 0; k < started; k++)
-				close(fds[k]);
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() == 1)
-				_exit(1); /* the build is already gone */
-			b->pages = b->out.written = b->out.unchanged = 0;
-			b->out.bytes = 0;
-			buf_reset(&b->err);
-			struct S_worker_report r;
-			r.rc = S_item_range(b, key, kind, what, w, jobs);
-			r.pages = b->pages;
-			r.written = b->out.written;
-			r.unchanged = b->out.unchanged;
-			r.bytes = b->out.bytes;
-			r.err_len = b->err.len;
-			int ok = S_write_all(p[1], &r, sizeof(r)) == 0 &&
-				 S_write_all(p[1], buf_cstr(&b->err),
-					     r.err_len) == 0;
-			_exit(ok && r.rc == 0 ? 0 : 1);
-		}
-		close(p[1]);
-		pids[started] = pid;
-		fds[started] = p[0];
-		started++;
-	}
-	/* the items of workers that could not start are the build's own */
-	int rc = 0;
-	for (size_t w = 0; w < jobs; w++)
-		if (w == 0 || w > started)
-			rc |= S_item_range(b, key, kind, what, w, jobs);
-	for (size_t k = 0; k < started; k++) {
-		struct S_worker_report r;
-		int got = S_read_all(fds[k], &r, sizeof(r)) == 0;
-		if (got && r.err_len) {
-			char *msg = xmalloc(r.err_len + 1);
-			if (S_read_all(fds[k], msg, r.err_len) == 0) {
-				msg[r.err_len] = '\0';
-				if (!b->err.len)
-					buf_puts(&b->err, msg);
-			}
-			free(msg);
-		}
-		close(fds[k]);
-		int status = 0;
-		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
-			;
-		if (!got || !WIFEXITED(status)) {
-			if (!b->err.len)
-				buf_printf(&b->err,
-					   "cannot render %s pages: a worker "
-					   "process died",
-					   kind);
-			rc = -1;
-			continue;
-		}
-		b->pages += r.pages;
-		b->out.written += r.written;
-		b->out.unchanged += r.unchanged;
-		b->out.bytes += r.bytes;
-		if (r.rc != 0 || WEXITSTATUS(status) != 0)
-			rc = -1;
-	}
-	return rc ? -1 : 0;
 }
 
 static int S_primer_pages(struct build *b, const struct catalog *cat)
@@ -579,13 +443,13 @@ static json_t *S_present(const json_t *all, const json_t *offers,
 	return out;
 }
 
-/* pricing.html (and .md), then pricing-2 ... when the offers do not fit
+/* Plans pricing.html (and .md), then pricing-2 ... when the offers do not fit
  * on one page (site.yaml's page_offers; a page breaks between two models,
  * never inside one, unless one model alone has more offers: one page of
  * 100,000 rows would be over 100 MB of HTML, which no browser shows
  * usefully); each page's filters list only its own models and vendors,
  * and a pager links every page by the models it covers. */
-static int S_pricing_pages(struct build *b)
+static void S_pricing_plan(struct build *b)
 {
 	const json_t *offers = json_object_get(b->view, "offers");
 	size_t n = json_array_size(offers), per_page = S_page_offers(b);
@@ -647,51 +511,56 @@ static int S_pricing_pages(struct build *b)
 						last, "model_name"))
 					  : ""));
 	}
-
-	int rc = 0;
-	for (size_t k = 0; k < pages && rc == 0; k++) {
-		S_pricing_path(&path, k + 1);
-		json_t *slice = json_array();
-		for (size_t i = starts[k]; i < starts[k + 1]; i++)
-			json_array_append(slice, json_array_get(offers, i));
-		json_t *ctx = S_context(
-		    b, "pricing", buf_cstr(&path), "Pricing",
-		    "Every offer in the catalog, with a cost calculator.");
-		json_object_set_new(
-		    ctx, "models",
-		    pages == 1 ? json_incref(json_object_get(b->view, "models"))
-			       : S_present(json_object_get(b->view, "models"),
-					   slice, "model_id"));
-		json_object_set_new(
-		    ctx, "vendors",
-		    pages == 1
-			? json_incref(json_object_get(b->view, "vendors"))
-			: S_present(json_object_get(b->view, "vendors"), slice,
-				    "vendor_id"));
-		json_object_set_new(ctx, "offers", slice);
-		if (pages > 1) {
-			json_t *list = json_deep_copy(index);
-			json_object_set_new(json_array_get(list, k), "current",
-					    json_true());
-			json_t *pager = json_pack(
-			    "{s:I, s:I, s:I, s:o}", "number",
-			    (json_int_t)(k + 1), "count", (json_int_t)pages,
-			    "offers", (json_int_t)(starts[k + 1] - starts[k]),
-			    "pages", list);
-			if (k > 0)
-				json_object_set(pager, "prev",
-						json_array_get(index, k - 1));
-			if (k + 1 < pages)
-				json_object_set(pager, "next",
-						json_array_get(index, k + 1));
-			json_object_set_new(ctx, "pager", pager);
-		}
-		rc = S_page_done(b, "pricing", buf_cstr(&path), ctx);
-	}
-	b->pricing_pages = pages;
 	buf_release(&path);
-	json_decref(index);
-	free(starts);
+	b->pricing_pages = pages;
+	b->pricing_starts = starts;
+	b->pricing_index = index;
+}
+
+/* Renders pricing page k (0-based) of S_pricing_plan's. */
+static int S_pricing_page(struct build *b, size_t k)
+{
+	const json_t *offers = json_object_get(b->view, "offers");
+	const size_t *starts = b->pricing_starts;
+	size_t pages = b->pricing_pages;
+	json_t *index = b->pricing_index;
+	struct buf path = BUF_INIT;
+	S_pricing_path(&path, k + 1);
+	json_t *slice = json_array();
+	for (size_t i = starts[k]; i < starts[k + 1]; i++)
+		json_array_append(slice, json_array_get(offers, i));
+	json_t *ctx =
+	    S_context(b, "pricing", buf_cstr(&path), "Pricing",
+		      "Every offer in the catalog, with a cost calculator.");
+	json_object_set_new(
+	    ctx, "models",
+	    pages == 1 ? json_incref(json_object_get(b->view, "models"))
+		       : S_present(json_object_get(b->view, "models"), slice,
+				   "model_id"));
+	json_object_set_new(
+	    ctx, "vendors",
+	    pages == 1 ? json_incref(json_object_get(b->view, "vendors"))
+		       : S_present(json_object_get(b->view, "vendors"), slice,
+				   "vendor_id"));
+	json_object_set_new(ctx, "offers", slice);
+	if (pages > 1) {
+		json_t *list = json_deep_copy(index);
+		json_object_set_new(json_array_get(list, k), "current",
+				    json_true());
+		json_t *pager = json_pack(
+		    "{s:I, s:I, s:I, s:o}", "number", (json_int_t)(k + 1),
+		    "count", (json_int_t)pages, "offers",
+		    (json_int_t)(starts[k + 1] - starts[k]), "pages", list);
+		if (k > 0)
+			json_object_set(pager, "prev",
+					json_array_get(index, k - 1));
+		if (k + 1 < pages)
+			json_object_set(pager, "next",
+					json_array_get(index, k + 1));
+		json_object_set_new(ctx, "pager", pager);
+	}
+	int rc = S_page_done(b, "pricing", buf_cstr(&path), ctx);
+	buf_release(&path);
 	return rc;
 }
 
@@ -829,7 +698,7 @@ static void S_lap(const char *stage)
 	last = now;
 }
 
-static int S_pages(struct build *b, const struct catalog *cat)
+static int S_index_page(struct build *b)
 {
 	json_t *view = b->view;
 	const char *site_desc = json_string_value(
@@ -839,57 +708,298 @@ static int S_pages(struct build *b, const struct catalog *cat)
 	json_object_set(ctx, "map", json_object_get(view, "map"));
 	json_object_set(ctx, "models", json_object_get(view, "models"));
 	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
-	if (S_page_done(b, "index", "index", ctx) != 0)
-		return -1;
-	S_lap("index");
+	return S_page_done(b, "index", "index", ctx);
+}
 
-	if (S_pricing_pages(b) != 0)
-		return -1;
-	S_lap("pricing");
-
-	if (renderer_has(&b->renderer, RENDER_HTML, "choose")) {
-		ctx = S_context(b, "choose", "choose", "Which provider?",
+static int S_choose_pages(struct build *b)
+{
+	json_t *view = b->view;
+	if (!renderer_has(&b->renderer, RENDER_HTML, "choose"))
+		return 0;
+	json_t *ctx = S_context(b, "choose", "choose", "Which provider?",
 				"Rank every host of a model for your own "
 				"monthly workload.");
-		json_object_set(ctx, "offers", json_object_get(view, "offers"));
-		json_object_set(ctx, "models", json_object_get(view, "models"));
-		json_object_set(ctx, "vendors",
-				json_object_get(view, "vendors"));
-		json_t *choose = choose_page(view);
-		json_object_set_new(ctx, "choose", choose);
-		if (json_array_size(json_object_get(view, "offers")) >
-			S_page_offers(b) &&
-		    S_choose_split(b, choose) != 0) {
-			json_decref(ctx);
-			return -1;
-		}
-		if (S_page_done(b, "choose", "choose", ctx) != 0)
-			return -1;
+	json_object_set(ctx, "offers", json_object_get(view, "offers"));
+	json_object_set(ctx, "models", json_object_get(view, "models"));
+	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
+	json_t *choose = choose_page(view);
+	json_object_set_new(ctx, "choose", choose);
+	if (json_array_size(json_object_get(view, "offers")) >
+		S_page_offers(b) &&
+	    S_choose_split(b, choose) != 0) {
+		json_decref(ctx);
+		return -1;
 	}
+	return S_page_done(b, "choose", "choose", ctx);
+}
 
-	ctx = S_context(b, "changes", "changes", "Changes",
-			"Price and listing changes seen by the live probes.");
-	json_object_set(ctx, "changes", json_object_get(view, "changes"));
+/* changes, 404, the layers and the primers: small. */
+static int S_other_pages(struct build *b, const struct catalog *cat)
+{
+	json_t *ctx =
+	    S_context(b, "changes", "changes", "Changes",
+		      "Price and listing changes seen by the live probes.");
+	json_object_set(ctx, "changes", json_object_get(b->view, "changes"));
 	if (S_page_done(b, "changes", "changes", ctx) != 0)
 		return -1;
-
 	ctx = S_context(b, "404", "404", "Page not found",
 			"This page does not exist.");
 	json_object_set_new(ctx, "root", json_string("/"));
 	if (S_page_done(b, "404", "404", ctx) != 0)
 		return -1;
-
-	S_lap("choose");
 	if (S_layer_pages(b) != 0)
 		return -1;
-	S_lap("layers");
-	if (S_item_pages(b, "vendors", "vendor", "Vendor") != 0)
-		return -1;
-	S_lap("vendors");
-	if (S_item_pages(b, "models", "model", "Model") != 0)
-		return -1;
-	S_lap("models");
 	return S_primer_pages(b, cat);
+}
+
+static int S_svg(struct build *b);
+static int S_exports(struct build *b);
+
+/* A unit of the work after the view: a page, a group of pages or an
+ * export; any process of the build may take it. */
+enum S_task_kind {
+	S_TASK_CHOOSE,
+	S_TASK_EXPORTS,
+	S_TASK_INDEX,
+	S_TASK_SVG,
+	S_TASK_OTHER,
+	S_TASK_PRICING, /* page arg */
+	S_TASK_VENDORS, /* items [arg, arg + S_CHUNK) */
+	S_TASK_MODELS,
+};
+
+/* Vendor and model pages a task renders. */
+#define S_CHUNK 32
+
+struct S_task {
+	enum S_task_kind kind;
+	size_t arg;
+};
+
+static int S_run_task(struct build *b, const struct catalog *cat,
+		      const struct S_task *t)
+{
+	switch (t->kind) {
+	case S_TASK_CHOOSE:
+		return S_choose_pages(b);
+	case S_TASK_EXPORTS:
+		return S_exports(b);
+	case S_TASK_INDEX:
+		return S_index_page(b);
+	case S_TASK_SVG:
+		return S_svg(b);
+	case S_TASK_OTHER:
+		return S_other_pages(b, cat);
+	case S_TASK_PRICING:
+		return S_pricing_page(b, t->arg);
+	case S_TASK_VENDORS:
+		return S_item_range(b, "vendors", "vendor", "Vendor", t->arg,
+				    t->arg + S_CHUNK);
+	case S_TASK_MODELS:
+		return S_item_range(b, "models", "model", "Model", t->arg,
+				    t->arg + S_CHUNK);
+	}
+	return -1;
+}
+
+/* What the tasks share between the build's processes: the next task to
+ * take and whether one failed (memory mapped shared before the fork). */
+struct S_queue {
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+/* Takes and runs tasks until none is left or one failed anywhere. */
+static int S_work(struct build *b, const struct catalog *cat,
+		  const struct S_task *tasks, size_t n, struct S_queue *q)
+{
+	for (;;) {
+		if (atomic_load(&q->failed))
+			return -1;
+		size_t i = atomic_fetch_add(&q->next, 1);
+		if (i >= n)
+			return 0;
+		if (S_run_task(b, cat, &tasks[i]) != 0) {
+			atomic_store(&q->failed, 1);
+			return -1;
+		}
+	}
+}
+
+/* What a worker process reports to the build through its pipe, followed
+ * by err_len bytes of error message. */
+struct S_worker_report {
+	int rc;
+	size_t pages, written, unchanged, bytes, err_len;
+};
+
+/* Writes all of data to fd. Returns 0 or -1. */
+static int S_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads exactly len bytes from fd. Returns 0, or -1 on error or early
+ * end. */
+static int S_read_all(int fd, void *data, size_t len)
+{
+	char *p = data;
+	while (len) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Runs the tasks with --jobs N processes: the build forks N - 1 workers
+ * once the view is complete, and each process takes the next task from a
+ * counter in shared memory until none is left, writing into the same
+ * staging folder (files have distinct paths; fs_mkdirs tolerates a race).
+ * The biggest tasks come first, so the processes finish together. A
+ * worker reports its counts and any error through a pipe. Processes, not
+ * threads: jansson's objects and the renderer's template cache are then
+ * not shared state, and a worker dies with the build (PR_SET_PDEATHSIG),
+ * so a killed build leaves no writer behind in the staging folder. The
+ * files are the same bytes whatever N is. */
+static int S_run_tasks(struct build *b, const struct catalog *cat,
+		       const struct S_task *tasks, size_t n)
+{
+	size_t jobs = b->jobs;
+	if (jobs > n / 8)
+		jobs = n / 8; /* a small site: not worth a fork */
+	struct S_queue local = {0}, *q = &local;
+	if (jobs >= 2) {
+		void *shared = mmap(NULL, sizeof(*q), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (shared == MAP_FAILED)
+			jobs = 1;
+		else
+			q = shared;
+	}
+	atomic_init(&q->next, 0);
+	atomic_init(&q->failed, 0);
+	if (jobs < 2)
+		return S_work(b, cat, tasks, n, q);
+
+	pid_t pids[S_MAX_JOBS];
+	int fds[S_MAX_JOBS];
+	size_t started = 0;
+	fflush(NULL); /* nothing buffered twice */
+	for (size_t w = 1; w < jobs; w++) {
+		int p[2];
+		if (pipe(p) != 0)
+			break;
+		pid_t pid = fork();
+		if (pid < 0) {
+			close(p[0]);
+			close(p[1]);
+			break;
+		}
+		if (pid == 0) {
+			close(p[0]);
+			for (size_t k = 0; k < started; k++)
+				close(fds[k]);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() == 1)
+				_exit(1); /* the build is already gone */
+			b->pages = b->out.written = b->out.unchanged = 0;
+			b->out.bytes = 0;
+			buf_reset(&b->err);
+			struct S_worker_report r;
+			r.rc = S_work(b, cat, tasks, n, q);
+			r.pages = b->pages;
+			r.written = b->out.written;
+			r.unchanged = b->out.unchanged;
+			r.bytes = b->out.bytes;
+			r.err_len = b->err.len;
+			int ok = S_write_all(p[1], &r, sizeof(r)) == 0 &&
+				 S_write_all(p[1], buf_cstr(&b->err),
+					     r.err_len) == 0;
+			_exit(ok && r.rc == 0 ? 0 : 1);
+		}
+		close(p[1]);
+		pids[started] = pid;
+		fds[started] = p[0];
+		started++;
+	}
+	int rc = S_work(b, cat, tasks, n, q);
+	for (size_t k = 0; k < started; k++) {
+		struct S_worker_report r;
+		int got = S_read_all(fds[k], &r, sizeof(r)) == 0;
+		if (got && r.err_len) {
+			char *msg = xmalloc(r.err_len + 1);
+			if (S_read_all(fds[k], msg, r.err_len) == 0) {
+				msg[r.err_len] = '\0';
+				if (!b->err.len)
+					buf_puts(&b->err, msg);
+			}
+			free(msg);
+		}
+		close(fds[k]);
+		int status = 0;
+		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!got || !WIFEXITED(status)) {
+			if (!b->err.len)
+				buf_puts(&b->err, "cannot render the site: a "
+						  "worker process died");
+			rc = -1;
+			continue;
+		}
+		b->pages += r.pages;
+		b->out.written += r.written;
+		b->out.unchanged += r.unchanged;
+		b->out.bytes += r.bytes;
+		if (r.rc != 0 || WEXITSTATUS(status) != 0)
+			rc = -1;
+	}
+	/* a worker that never started leaves tasks: take them here */
+	if (rc == 0 && atomic_load(&q->next) < n)
+		rc = S_work(b, cat, tasks, n, q);
+	munmap(q, sizeof(*q));
+	return rc ? -1 : 0;
+}
+
+/* Every page and export of the site but the sitemap, feed and assets. */
+static int S_pages(struct build *b, const struct catalog *cat)
+{
+	S_pricing_plan(b);
+	size_t n_vendors = json_array_size(json_object_get(b->view, "vendors"));
+	size_t n_models = json_array_size(json_object_get(b->view, "models"));
+	size_t cap =
+	    5 + b->pricing_pages + n_vendors / S_CHUNK + n_models / S_CHUNK + 2;
+	struct S_task *tasks = xcalloc(cap, sizeof(*tasks));
+	size_t n = 0;
+	/* the biggest first */
+	tasks[n++] = (struct S_task){S_TASK_CHOOSE, 0};
+	tasks[n++] = (struct S_task){S_TASK_EXPORTS, 0};
+	tasks[n++] = (struct S_task){S_TASK_INDEX, 0};
+	for (size_t k = 0; k < b->pricing_pages; k++)
+		tasks[n++] = (struct S_task){S_TASK_PRICING, k};
+	tasks[n++] = (struct S_task){S_TASK_SVG, 0};
+	tasks[n++] = (struct S_task){S_TASK_OTHER, 0};
+	for (size_t i = 0; i < n_vendors; i += S_CHUNK)
+		tasks[n++] = (struct S_task){S_TASK_VENDORS, i};
+	for (size_t i = 0; i < n_models; i += S_CHUNK)
+		tasks[n++] = (struct S_task){S_TASK_MODELS, i};
+	int rc = S_run_tasks(b, cat, tasks, n);
+	free(tasks);
+	return rc;
 }
 
 /* site/stackmap.svg: the map on its own. */
@@ -1238,8 +1348,6 @@ int build_run(const struct options *opt)
 	}
 	int failed = S_pages(&b, &cat) != 0;
 	S_lap("pages");
-	failed = failed || S_svg(&b) != 0 || S_exports(&b) != 0;
-	S_lap("exports");
 	failed = failed || S_sitemap(&b) != 0 || S_feed(&b) != 0 ||
 		 S_assets(&b) != 0;
 	S_lap("sitemap");
@@ -1268,6 +1376,8 @@ int build_run(const struct options *opt)
 out_render:
 	renderer_close(&b.renderer);
 out:
+	free(b.pricing_starts);
+	json_decref(b.pricing_index);
 	json_decref(b.view);
 	json_decref(snapshot);
 	buf_release(&b.page);

@@ -179,8 +179,11 @@ for s in job["steps"]:
     if "refresh.sh probe" in s.get("run", ""):
         need(keys <= secret_env,
              "refresh.yml: the probe step lacks %s" % sorted(keys - secret_env))
+        # the rest of an AWS key, and the Cloudflare account the bundled
+        # catalog's API root needs (src/adapter_cloudflare.c)
         need(secret_env - keys <= {"AWS_SECRET_ACCESS_KEY",
-                                   "AWS_SESSION_TOKEN"},
+                                   "AWS_SESSION_TOKEN",
+                                   "CLOUDFLARE_ACCOUNT_ID"},
              "refresh.yml: the probe step gets %s" % sorted(secret_env - keys))
     elif "refresh.sh publish" in s.get("run", ""):
         need(secret_env <= {"GH_TOKEN"} and
