@@ -691,10 +691,21 @@ static void S_lap(const char *stage)
 	if (!enabled)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (stage)
-		fprintf(stderr, "timing: %-10s %8.3f s\n", stage,
+	if (stage) {
+		/* and the peak memory so far (VmHWM) */
+		long peak_kb = -1;
+		char line[128];
+		FILE *status = fopen("/proc/self/status", "r");
+		while (status && fgets(line, sizeof line, status))
+			if (strncmp(line, "VmHWM:", 6) == 0)
+				peak_kb = strtol(line + 6, NULL, 10);
+		if (status)
+			fclose(status);
+		fprintf(stderr, "timing: %-10s %8.3f s, peak %ld MB\n", stage,
 			(double)(now.tv_sec - last.tv_sec) +
-			    (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+			    (double)(now.tv_nsec - last.tv_nsec) / 1e9,
+			peak_kb / 1024);
+	}
 	last = now;
 }
 
