@@ -102,7 +102,7 @@ _stackmap_reply()
 	local opts
 	case $cmd in
 	validate) opts="--strict --help" ;;
-	build) opts="--jobs --help" ;;
+	build) opts="--jobs --force --help" ;;
 	probe) opts="--only --jobs --timeout --accept-shrink --help" ;;
 	diff) opts="--format --check --help" ;;
 	schema) opts="--help" ;;

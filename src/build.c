@@ -28,6 +28,7 @@
 #include "output.h"
 #include "render.h"
 #include "snapshot.h"
+#include "stamp.h"
 #include "text.h"
 #include "validate.h"
 #include "view.h"
@@ -501,8 +502,8 @@ static void S_pricing_plan(struct build *b)
 		    offers, starts[k + 1] ? starts[k + 1] - 1 : 0);
 		json_array_append_new(
 		    index, json_pack("{s:I, s:s, s:s, s:s}", "number",
-				     (json_int_t)(k + 1), "path",
-				     buf_cstr(&path), "first_model",
+				     (json_int_t)k + 1, "path", buf_cstr(&path),
+				     "first_model",
 				     first ? json_string_value(json_object_get(
 						 first, "model_name"))
 					   : "",
@@ -548,7 +549,7 @@ static int S_pricing_page(struct build *b, size_t k)
 		json_object_set_new(json_array_get(list, k), "current",
 				    json_true());
 		json_t *pager = json_pack(
-		    "{s:I, s:I, s:I, s:o}", "number", (json_int_t)(k + 1),
+		    "{s:I, s:I, s:I, s:o}", "number", (json_int_t)k + 1,
 		    "count", (json_int_t)pages, "offers",
 		    (json_int_t)(starts[k + 1] - starts[k]), "pages", list);
 		if (k > 0)
@@ -1330,6 +1331,26 @@ int build_run(const struct options *opt)
 	b.jobs = S_build_jobs(opt);
 	diags_init(&diags);
 	S_lap(NULL);
+	/* a build that would change nothing stops here (stamp.h) */
+	struct stamp stamp;
+	stamp_begin(&stamp, opt->catalog_dir, opt->templates_dir,
+		    opt->snapshot);
+	if (!opt->force && stamp_current(&stamp, opt->out_dir)) {
+		/* only the leftovers of a killed build go */
+		if (output_begin(&b.out, opt->out_dir, &b.err) == 0)
+			output_abort(&b.out);
+		buf_release(&b.err);
+		stamp_release(&stamp);
+		diags_release(&diags);
+		if (!opt->quiet)
+			fprintf(stderr,
+				"%s: current (the catalog, snapshot and "
+				"templates did not change since its last "
+				"build)\n",
+				opt->out_dir);
+		return EXIT_OK;
+	}
+	S_lap("stamp");
 	catalog_load(&cat, opt->catalog_dir, &diags);
 	S_lap("load");
 	validate_catalog(&cat, &diags);
@@ -1381,6 +1402,7 @@ int build_run(const struct options *opt)
 		goto out_render;
 	}
 	S_lap("commit");
+	stamp_write(&stamp, opt->out_dir);
 	if (!opt->quiet)
 		fprintf(stderr, "%s: %zu files (%zu changed, %zu unchanged)\n",
 			opt->out_dir, b.pages, written, unchanged);
@@ -1395,5 +1417,6 @@ out:
 	buf_release(&b.err);
 	catalog_release(&cat);
 	diags_release(&diags);
+	stamp_release(&stamp);
 	return rc;
 }

@@ -60,6 +60,7 @@ static const struct option S_validate_opts[] = {
 
 static const struct option S_build_opts[] = {
     {"jobs", required_argument, NULL, 'j'},
+    {"force", no_argument, NULL, 'G'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -111,13 +112,14 @@ static const struct command S_commands[] = {
      "path:line:col: error: message. --strict makes warnings fail too.\n",
      "sh", S_validate_opts, 0},
     {"build", build_run,
-     "usage: stackmap [global options] build [--jobs N]\n"
+     "usage: stackmap [global options] build [--jobs N] [--force]\n"
      "Validates the catalog, merges the snapshot, and renders the site\n"
      "(HTML, Markdown, JSON, CSV) into --out. Unchanged files are not\n"
      "rewritten; a failed build leaves the previous site intact.\n"
      "--jobs: processes rendering vendor and model pages (default: the\n"
-     "number of CPUs, at most 8).\n",
-     "j:h", S_build_opts, 0},
+     "number of CPUs, at most 8). A build whose inputs and output did\n"
+     "not change since the last one stops early; --force renders anyway.\n",
+     "j:Gh", S_build_opts, 0},
     {"probe", probe_run,
      "usage: stackmap [global options] probe [--only ID,ID] [--jobs N]\n"
      "                [--timeout SECONDS] [--accept-shrink]\n"
@@ -247,6 +249,9 @@ static int S_parse_command(const struct command *cmd, int argc, char **argv,
 			break;
 		case 'k':
 			opt->diff_check = true;
+			break;
+		case 'G':
+			opt->force = true;
 			break;
 		case 'f':
 			if (strcmp(optarg, "md") && strcmp(optarg, "json"))

@@ -18,6 +18,7 @@ struct options {
 	const char *only; /* comma-separated vendor ids */
 	int jobs;	  /* probe: transfers at once; build: processes */
 	bool jobs_given;  /* --jobs was given (build defaults to the CPUs) */
+	bool force;	  /* build --force: render even when nothing changed */
 	double timeout;
 	bool accept_shrink;
 	/* diff */

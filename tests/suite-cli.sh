@@ -62,7 +62,25 @@ find "$tmp/site" -type f -printf '%P %s %T@ %i\n' | sort >"$tmp/second"
 if cmp -s "$tmp/first" "$tmp/second"; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL second build changed files or mtimes"
 	diff "$tmp/first" "$tmp/second" | head -n 5; fi
-contains "$tmp/err" "0 changed" "second build reports no change"
+contains "$tmp/err" "site: current" "second build finds the site current (stamp)"
+# rendered anyway (--force), it still changes no byte and no mtime
+expect 0 "build mini again --force" "$bin" --catalog tests/fixtures/mini --out "$tmp/site" build --force
+find "$tmp/site" -type f -printf '%P %s %T@ %i\n' | sort >"$tmp/third"
+if cmp -s "$tmp/first" "$tmp/third"; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL a forced rebuild changed files or mtimes"
+	diff "$tmp/first" "$tmp/third" | head -n 5; fi
+contains "$tmp/err" "0 changed" "a forced rebuild reports no change"
+# the stamp does not hide a damaged site: a deleted page is rebuilt
+rm "$tmp/site/vendors/glue.html"
+expect 0 "build mini after a page was deleted" "$bin" --catalog tests/fixtures/mini --out "$tmp/site" build
+contains "$tmp/err" "1 changed" "the deleted page is written again"
+# ... nor an edited template
+cp -R templates "$tmp/tpl-edit"
+expect 0 "build mini with its templates" "$bin" --catalog tests/fixtures/mini --templates "$tmp/tpl-edit" --out "$tmp/site" build
+sed -i 's|<h1>|<h1 class="edited">|' "$tmp/tpl-edit/html/vendor.mustache"
+expect 0 "build mini after a template edit" "$bin" --catalog tests/fixtures/mini --templates "$tmp/tpl-edit" --out "$tmp/site" build
+if grep -q 'class="edited"' "$tmp/site/vendors/glue.html"; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL a template edit did not reach the pages"; fi
 rm -rf "$tmp/cat2"
 cp -R tests/fixtures/mini "$tmp/cat2"
 rm "$tmp/cat2/vendors/glue.yaml"
@@ -100,7 +118,7 @@ else
 	head -n 5 "$tmp/jobs.diff"
 fi
 expect 0 "rebuild --jobs 2 over the --jobs 3 site" "$bin" --catalog "$tmp/gen" \
-	--snapshot "$tmp/none.json" --out "$tmp/gen-j3" build --jobs 2
+	--snapshot "$tmp/none.json" --out "$tmp/gen-j3" build --jobs 2 --force
 contains "$tmp/err" "0 changed" "a --jobs 2 rebuild changes nothing"
 expect 2 "build --jobs 0" "$bin" --catalog "$tmp/gen" --out "$tmp/gen-j0" build --jobs 0
 # files loaded by several threads: every broken file is reported, in order

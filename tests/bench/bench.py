@@ -9,7 +9,8 @@ the median of several runs, each in a fresh output directory on tmpfs:
   floor      tests/bench/floor.c recreating build's own output tree
   Hugo       Debian's hugo building the same pages from stackmap's own
              Markdown twins with a one-template layout (HTML + MD outputs)
-  rebuild    a second build into the existing tree (no file changes)
+  rebuild    a second build into the existing tree: found current
+  rebuild --force  the same, rendered anyway (no file changes)
 
 The runs of one size are interleaved round-robin, so that load from
 other processes on a shared machine falls on all of them alike.
@@ -74,7 +75,9 @@ def run(argv, out_path=os.devnull, err_path=os.devnull):
            os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
           (os.POSIX_SPAWN_OPEN, 2, err_path,
            os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
-    env = dict(os.environ)
+    # stackmap's build stamps go to the bench's own cache folder
+    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(
+        os.environ.get("BENCH_TMP", "/dev/shm"), "stackmap-bench-cache"))
     b0 = busy_seconds()
     t0 = time.perf_counter()
     pid = os.posix_spawnp(argv[0], argv, env, file_actions=fa)
@@ -327,8 +330,9 @@ def bench_size(a, size, hugo_ok):
     # varies over minutes on a shared machine, falls on all of them alike.
     keep = os.path.join(base, "site")
 
-    def build_into(out):
-        t, rss, rc = run(sm + ["--out", out, "build"], err_path=err)
+    def build_into(out, *extra):
+        t, rss, rc = run(sm + ["--out", out, "build"] + list(extra),
+                         err_path=err)
         if rc != 0:
             sys.exit("bench: build of %s into %s failed (exit %d):\n%s" % (
                 size, out, rc, open(err).read()[-3000:]))
@@ -350,7 +354,7 @@ def bench_size(a, size, hugo_ok):
         r["hugo_content"] = "%d content pages from %s" % (n, source)
         hugo_runs = a.hugo_runs_l if size == "L" else a.hugo_runs
     fout = os.path.join(base, "floor.txt")
-    ft, fc, ht, hr, hc, rt, rr = [], [], [], [], [], [], []
+    ft, fc, ht, hr, hc, rt, rr, frt = [], [], [], [], [], [], [], []
     for i in range(max(a.runs, hugo_runs)):
         if 0 < i < a.runs:
             out = os.path.join(base, "site-%d" % i)
@@ -385,12 +389,16 @@ def bench_size(a, size, hugo_ok):
                 r["hugo_pages"], r["hugo_files"], _ = count_files(hout)
             rmtree(hout)
         if i < a.runs:
-            # a no-change rebuild into the kept tree
+            # a no-change rebuild into the kept tree: stackmap finds it
+            # current (its stamp); then the same, rendered anyway
             t, rss, _, text = build_into(keep)
-            m = re.search(r"\((\d+) changed, (\d+) unchanged\)", text)
-            r["rebuild_changed"] = int(m.group(1)) if m else None
+            r["rebuild_current"] = ": current" in text
             rt.append(t)
             rr.append(rss)
+            t, rss, _, text = build_into(keep, "--force")
+            m = re.search(r"\((\d+) changed, (\d+) unchanged\)", text)
+            r["rebuild_changed"] = int(m.group(1)) if m else None
+            frt.append(t)
         log("%s: round %d done" % (size, i + 1))
 
     r["build_s"], r["build_rss"] = med(bt), med(br)
@@ -421,6 +429,8 @@ def bench_size(a, size, hugo_ok):
     r["over_hugo"] = div(r["build_s"], r["hugo_s"])
     r["rebuild_s"], r["rebuild_rss"] = med(rt), med(rr)
     r["samples"]["rebuild (s)"] = rt
+    r["forced_rebuild_s"] = med(frt)
+    r["samples"]["rebuild --force (s)"] = frt
     log("%s: rebuild %s s (%s changed)" % (size, fmt_s(r["rebuild_s"]),
                                            r.get("rebuild_changed")))
     r["others"] = med(OTHERS)
@@ -438,7 +448,8 @@ def table(results):
             "validate CPU (s)", "validate RSS (MB)", "build (s)", "build CPU (s)", "pages", "pages/s",
             "build RSS (MB)", "µs/page", "floor (s)", "build ÷ floor",
             "Hugo (s)", "Hugo RSS (MB)", "Hugo pages", "stackmap ÷ Hugo",
-            "rebuild (s)", "rebuild RSS (MB)", "others busy (cores)"]
+            "rebuild (s)", "rebuild RSS (MB)", "rebuild --force (s)",
+            "others busy (cores)"]
     rows = []
     for r in results:
         rows.append([
@@ -456,7 +467,8 @@ def table(results):
             "n/a" if r["hugo_pages"] != r["hugo_pages"]
             else "{:,}".format(r["hugo_pages"]),
             fmt_ratio(r["over_hugo"], 3), fmt_s(r["rebuild_s"]),
-            fmt_mb(r["rebuild_rss"]), "%.2f" % r["others"]])
+            fmt_mb(r["rebuild_rss"]), fmt_s(r["forced_rebuild_s"]),
+            "%.2f" % r["others"]])
     lines = ["| " + " | ".join(head) + " |",
              "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -597,10 +609,13 @@ def main():
            "layout (single/list .html plus a .md output format, so Hugo "
            "writes the same .html + .md pairs and a sitemap); both use "
            "every core (stackmap's `build --jobs` defaults to the CPUs; "
-           "its peak RSS is that of its largest process); *rebuild* = a second build into the "
-           "existing tree where no file changes (stackmap compares and "
-           "hard-links each file, then swaps the trees and deletes the old "
-           "one); *others busy* = the median, over this size's timed runs, "
+           "its peak RSS is that of its largest process); *rebuild* = a second build "
+           "of the same catalog into the kept tree, which stackmap's stamp "
+           "finds current (it fingerprints the inputs and the tree and "
+           "renders nothing); *rebuild --force* = the same rendered anyway "
+           "into the existing tree where no file changes (stackmap compares "
+           "and hard-links each file, then swaps the trees and deletes the "
+           "old one); *others busy* = the median, over this size's timed runs, "
            "of the cores other processes kept busy meanwhile (from "
            "/proc/stat less the measured process's own CPU time): above "
            "about 0.25 the machine was shared and wall times are inflated; "
