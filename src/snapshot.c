@@ -215,10 +215,10 @@ static int S_check_vendor(const json_t *v, struct buf *where, struct buf *err)
 		while (S_outcomes[i] && strcmp(S_outcomes[i], outcome) != 0)
 			i++;
 		if (!S_outcomes[i]) {
-			buf_printf(err,
-				   "%s.outcome: '%s' is not ok, skipped, "
-				   "failed or suspect",
-				   w, outcome);
+			buf_printf(err, "%s.outcome: '", w);
+			buf_put_visible(err, outcome);
+			buf_puts(err,
+				 "' is not ok, skipped, failed or suspect");
 			return -1;
 		}
 		where->len = len;
