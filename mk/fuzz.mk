@@ -11,15 +11,10 @@
 # FUZZ_ARGS passes extra libFuzzer options, e.g. FUZZ_ARGS=-jobs=2.
 # FUZZ_SEED fixes libFuzzer's random seed (0, the default, picks one) and
 # FUZZ_RUNS bounds each harness by executions instead of FUZZ_SECONDS: with
-# both and an empty work corpus a run tries the same inputs in the same order
-# on any machine at any speed, so CI's short pass is reproducible (a pass
-# here is a pass there) and a longer local run with the same seed covers it.
-#
-# The harnesses and every library object are built with clang,
-# -fsanitize=fuzzer-no-link,address,undefined into $(BUILD)/fuzz/obj/,
-# apart from the normal build. libFuzzer's runtime comes with Debian's
-# libclang-rt-NN-dev (a Recommends of clang, so --no-install-recommends
-# leaves it out); $(BUILD)/fuzz/.deps installs it as root, or says how.
+# both and an empty work corpus a run tries much the same inputs on any
+# machine at any speed, so CI's short pass does about the same work
+# everywhere (not exactly: comparison tracing sees ASan's addresses), and a
+# longer local run with the same seed covers most of it.
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60

@@ -97,8 +97,14 @@ int fetch_url_check(const char *url, struct buf *err)
 		buf_puts(err, "not a valid URL");
 		return -1;
 	}
-	if (strcmp(scheme, "https") == 0 ||
-	    (strcmp(scheme, "http") == 0 && S_loopback(host)))
+	if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-:[]") != strlen(host))
+		/* libcurl decodes %XX in a host: a control byte there
+		 * would make the URL's origin differ from its logged form */
+		buf_puts(err, "refusing a host name with characters a host "
+			      "name cannot have");
+	else if (strcmp(scheme, "https") == 0 ||
+		 (strcmp(scheme, "http") == 0 && S_loopback(host)))
 		rc = 0;
 	else if (strcmp(scheme, "http") == 0)
 		buf_printf(err,
