@@ -54,10 +54,17 @@ static uint64_t S_clock_ms(void)
 static int S_url_parts(const char *url, char **scheme, char **host, char **port)
 {
 	CURLU *u = curl_url();
+	char *canonical = NULL;
 	int rc = -1;
 	*scheme = *host = *port = NULL;
+	/* the parts of the URL as libcurl writes it back, parsed again: a
+	 * host reads differently once written ("%30" is "0", then 0.0.0.0),
+	 * and a URL must have the same origin as its redacted, logged form */
 	if (!u ||
 	    curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ||
+	    curl_url_get(u, CURLUPART_URL, &canonical, 0) ||
+	    curl_url_set(u, CURLUPART_URL, canonical,
+			 CURLU_NON_SUPPORT_SCHEME) ||
 	    curl_url_get(u, CURLUPART_SCHEME, scheme, 0) ||
 	    curl_url_get(u, CURLUPART_HOST, host, 0) ||
 	    curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT))
@@ -77,6 +84,7 @@ out:
 		curl_free(*port);
 		*scheme = *host = *port = NULL;
 	}
+	curl_free(canonical);
 	curl_url_cleanup(u);
 	return rc;
 }
