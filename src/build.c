@@ -845,22 +845,6 @@ struct S_worker_report {
 	size_t pages, written, unchanged, bytes, err_len;
 };
 
-/* Writes all of data to fd. Returns 0 or -1. */
-static int S_write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Reads exactly len bytes from fd. Returns 0, or -1 on error or early
  * end. */
 static int S_read_all(int fd, void *data, size_t len)
@@ -939,9 +923,9 @@ static int S_run_tasks(struct build *b, const struct catalog *cat,
 			r.unchanged = b->out.unchanged;
 			r.bytes = b->out.bytes;
 			r.err_len = b->err.len;
-			int ok = S_write_all(p[1], &r, sizeof(r)) == 0 &&
-				 S_write_all(p[1], buf_cstr(&b->err),
-					     r.err_len) == 0;
+			int ok = fs_write_all(p[1], &r, sizeof(r)) == 0 &&
+				 fs_write_all(p[1], buf_cstr(&b->err),
+					      r.err_len) == 0;
 			_exit(ok && r.rc == 0 ? 0 : 1);
 		}
 		close(p[1]);

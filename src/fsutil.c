@@ -154,6 +154,24 @@ static void S_remove_stale_temps(const char *path)
 	errno = saved;
 }
 
+int fs_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int fs_write_atomic(const char *path, const char *data, size_t len)
 {
 	struct buf tmp = BUF_INIT;
@@ -164,16 +182,8 @@ int fs_write_atomic(const char *path, const char *data, size_t len)
 		  0644);
 	if (fd < 0)
 		goto out;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto out;
-		}
-		off += (size_t)n;
-	}
+	if (fs_write_all(fd, data, len) != 0)
+		goto out;
 	if (fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {

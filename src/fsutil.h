@@ -19,6 +19,10 @@ void fs_free_list(char **list);
 /* Joins a and b with a '/'; caller frees. */
 char *fs_join(const char *a, const char *b);
 
+/* Writes all len bytes of data to fd, retrying short writes and EINTR.
+ * Returns 0, or -1 with errno set (a write of 0 bytes sets EIO). */
+int fs_write_all(int fd, const void *data, size_t len);
+
 /* Creates dir and its parents (mode 0755). */
 int fs_mkdirs(const char *dir);
 
