@@ -48,6 +48,7 @@ struct build {
 	size_t *pricing_starts; /* page k: offers [starts[k], starts[k + 1]) */
 	json_t *pricing_index;	/* each page's number, path, model range */
 	size_t jobs;		/* processes for the pages (S_run_tasks) */
+	struct choose_rows *choose_rows; /* made by the first split task */
 };
 
 /* The most processes S_run_tasks forks (--jobs above it is capped). */
@@ -640,44 +641,42 @@ static int S_choose_model_file(struct build *b, const char *model,
  * the default model's and the frontier-lab ones (every ranking compares
  * with those) and loads a model's others from api/choose/MODEL.json when
  * it is picked. */
-static int S_choose_split(struct build *b, json_t *choose)
+/* True when the choose page loads each model's rows from
+ * api/choose/MODEL.json (the site has more offers than a page holds). */
+static bool S_choose_is_split(struct build *b)
 {
-	json_t *rows = json_object_get(choose, "offers");
-	const char *def = json_string_value(
-	    json_object_get(json_object_get(choose, "default_model"), "id"));
-	json_t *by_model = json_object(), *kept = json_array();
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		const char *model =
-		    json_string_value(json_object_get(row, "model_id"));
-		if (!model)
+	return renderer_has(&b->renderer, RENDER_HTML, "choose") &&
+	       json_array_size(json_object_get(b->view, "offers")) >
+		   S_page_offers(b);
+}
+
+/* api/choose/MODEL.json of the models [begin, end) of the view that have
+ * offers. */
+static int S_choose_files(struct build *b, size_t begin, size_t end)
+{
+	const json_t *models = json_object_get(b->view, "models");
+	if (!b->choose_rows)
+		b->choose_rows = choose_rows_new(b->view);
+	for (size_t i = begin; i < end && i < json_array_size(models); i++) {
+		json_t *m = json_array_get(models, i);
+		json_t *offers = json_object_get(m, "offers");
+		const char *id = json_string_value(json_object_get(m, "id"));
+		if (!id || !json_array_size(offers))
 			continue;
-		json_t *list = json_object_get(by_model, model);
-		if (!list) {
-			list = json_array();
-			json_object_set_new(by_model, model, list);
+		json_t *rows = json_array();
+		size_t k;
+		json_t *o;
+		json_array_foreach(offers, k, o)
+		{
+			json_array_append_new(
+			    rows, choose_rows_row(b->choose_rows, o));
 		}
-		json_array_append(list, row);
-		if ((def && strcmp(model, def) == 0) ||
-		    json_is_true(json_object_get(row, "frontier")))
-			json_array_append(kept, row);
+		int rc = S_choose_model_file(b, id, rows);
+		json_decref(rows);
+		if (rc != 0)
+			return -1;
 	}
-	int rc = 0;
-	const char *model;
-	json_t *list;
-	json_object_foreach(by_model, model, list)
-	{
-		if (S_choose_model_file(b, model, list) != 0) {
-			rc = -1;
-			break;
-		}
-	}
-	json_decref(by_model);
-	json_object_set_new(choose, "offers", kept);
-	json_object_set_new(choose, "split", json_string("api/choose/"));
-	return rc;
+	return 0;
 }
 
 /* With STACKMAP_TIMINGS set in the environment, prints how long each
@@ -734,14 +733,8 @@ static int S_choose_pages(struct build *b)
 	json_object_set(ctx, "offers", json_object_get(view, "offers"));
 	json_object_set(ctx, "models", json_object_get(view, "models"));
 	json_object_set(ctx, "vendors", json_object_get(view, "vendors"));
-	json_t *choose = choose_page(view);
-	json_object_set_new(ctx, "choose", choose);
-	if (json_array_size(json_object_get(view, "offers")) >
-		S_page_offers(b) &&
-	    S_choose_split(b, choose) != 0) {
-		json_decref(ctx);
-		return -1;
-	}
+	json_object_set_new(ctx, "choose",
+			    choose_page(view, S_choose_is_split(b)));
 	return S_page_done(b, "choose", "choose", ctx);
 }
 
@@ -778,10 +771,13 @@ enum S_task_kind {
 	S_TASK_PRICING, /* page arg */
 	S_TASK_VENDORS, /* items [arg, arg + S_CHUNK) */
 	S_TASK_MODELS,
+	S_TASK_CHOOSE_FILES, /* models [arg, arg + S_CHOOSE_CHUNK) */
 };
 
 /* Vendor and model pages a task renders. */
 #define S_CHUNK 32
+/* Models whose api/choose files a task writes. */
+#define S_CHOOSE_CHUNK 256
 
 struct S_task {
 	enum S_task_kind kind;
@@ -810,6 +806,8 @@ static int S_run_task(struct build *b, const struct catalog *cat,
 	case S_TASK_MODELS:
 		return S_item_range(b, "models", "model", "Model", t->arg,
 				    t->arg + S_CHUNK);
+	case S_TASK_CHOOSE_FILES:
+		return S_choose_files(b, t->arg, t->arg + S_CHOOSE_CHUNK);
 	}
 	return -1;
 }
@@ -821,21 +819,55 @@ struct S_queue {
 	atomic_int failed;
 };
 
+static const char *const S_task_names[] = {
+    "choose",  "exports", "index",  "svg",	   "other",
+    "pricing", "vendors", "models", "choose-files",
+};
+
+/* With STACKMAP_TIMINGS set, prints this process's seconds per kind of
+ * task (profiling only). */
+static void S_task_times(const double *seconds)
+{
+	if (!getenv("STACKMAP_TIMINGS"))
+		return;
+	struct buf line = BUF_INIT;
+	buf_printf(&line, "timing: tasks of pid %ld:", (long)getpid());
+	for (size_t k = 0; k <= S_TASK_CHOOSE_FILES; k++)
+		if (seconds[k] > 0)
+			buf_printf(&line, " %s %.3f", S_task_names[k],
+				   seconds[k]);
+	fprintf(stderr, "%s\n", buf_cstr(&line));
+	buf_release(&line);
+}
+
 /* Takes and runs tasks until none is left or one failed anywhere. */
 static int S_work(struct build *b, const struct catalog *cat,
 		  const struct S_task *tasks, size_t n, struct S_queue *q)
 {
+	double seconds[S_TASK_CHOOSE_FILES + 1] = {0};
+	int rc = 0;
 	for (;;) {
-		if (atomic_load(&q->failed))
-			return -1;
+		if (atomic_load(&q->failed)) {
+			rc = -1;
+			break;
+		}
 		size_t i = atomic_fetch_add(&q->next, 1);
 		if (i >= n)
-			return 0;
+			break;
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (S_run_task(b, cat, &tasks[i]) != 0) {
 			atomic_store(&q->failed, 1);
-			return -1;
+			rc = -1;
+			break;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		seconds[tasks[i].kind] += (double)(t1.tv_sec - t0.tv_sec) +
+					  (double)(t1.tv_nsec - t0.tv_nsec) /
+					      1e9;
 	}
+	S_task_times(seconds);
+	return rc;
 }
 
 /* What a worker process reports to the build through its pipe, followed
@@ -977,8 +1009,8 @@ static int S_pages(struct build *b, const struct catalog *cat)
 	S_pricing_plan(b);
 	size_t n_vendors = json_array_size(json_object_get(b->view, "vendors"));
 	size_t n_models = json_array_size(json_object_get(b->view, "models"));
-	size_t cap =
-	    5 + b->pricing_pages + n_vendors / S_CHUNK + n_models / S_CHUNK + 2;
+	size_t cap = 5 + b->pricing_pages + n_vendors / S_CHUNK +
+		     n_models / S_CHUNK + n_models / S_CHOOSE_CHUNK + 3;
 	struct S_task *tasks = xcalloc(cap, sizeof(*tasks));
 	size_t n = 0;
 	/* the biggest first */
@@ -989,6 +1021,9 @@ static int S_pages(struct build *b, const struct catalog *cat)
 		tasks[n++] = (struct S_task){S_TASK_PRICING, k};
 	tasks[n++] = (struct S_task){S_TASK_SVG, 0};
 	tasks[n++] = (struct S_task){S_TASK_OTHER, 0};
+	if (S_choose_is_split(b))
+		for (size_t i = 0; i < n_models; i += S_CHOOSE_CHUNK)
+			tasks[n++] = (struct S_task){S_TASK_CHOOSE_FILES, i};
 	for (size_t i = 0; i < n_vendors; i += S_CHUNK)
 		tasks[n++] = (struct S_task){S_TASK_VENDORS, i};
 	for (size_t i = 0; i < n_models; i += S_CHUNK)
@@ -1395,6 +1430,7 @@ out_render:
 out:
 	free(b.pricing_starts);
 	json_decref(b.pricing_index);
+	choose_rows_free(b.choose_rows);
 	json_decref(b.view);
 	json_decref(snapshot);
 	buf_release(&b.page);

@@ -794,7 +794,7 @@ static json_t *S_default_model(json_t *view)
 	return best;
 }
 
-json_t *choose_page(json_t *view)
+json_t *choose_page(json_t *view, bool split)
 {
 	struct S_rank r;
 	json_t *def = S_default_model(view);
@@ -819,9 +819,13 @@ json_t *choose_page(json_t *view)
 	}
 	json_array_foreach(json_object_get(view, "offers"), i, m)
 	{
+		bool frontier = S_is_frontier(&r, m);
+		if (split && !frontier &&
+		    !(def && strcmp(S_str(m, "model_id"), S_str(def, "id")) ==
+				 0))
+			continue;
 		json_t *row = S_row(&r, m, NULL);
-		json_object_set_new(row, "frontier",
-				    json_boolean(S_is_frontier(&r, m)));
+		json_object_set_new(row, "frontier", json_boolean(frontier));
 		json_array_append_new(offers, row);
 	}
 	for (i = 0; def && i < sizeof(S_presets) / sizeof(S_presets[0]); i++) {
@@ -850,11 +854,39 @@ json_t *choose_page(json_t *view)
 			      S_short(q.output_tokens, out), "result", result));
 	}
 	S_rank_release(&r);
-	return json_pack("{s:o, s:o, s:o, s:o, s:i}", "default_model",
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o}", "default_model",
 			 def ? json_pack("{s:O, s:O}", "id",
 					 json_object_get(def, "id"), "name",
 					 json_object_get(def, "name"))
 			     : json_null(),
 			 "models", models, "offers", offers, "presets", presets,
-			 "old_after_days", VALIDATE_STALE_DAYS);
+			 "old_after_days", VALIDATE_STALE_DAYS, "split",
+			 split ? json_string("api/choose/") : json_null());
+}
+
+struct choose_rows {
+	struct S_rank r;
+};
+
+struct choose_rows *choose_rows_new(json_t *view)
+{
+	struct choose_rows *c = xmalloc(sizeof(*c));
+	S_rank_init(&c->r, view, NULL);
+	return c;
+}
+
+json_t *choose_rows_row(const struct choose_rows *c, json_t *offer)
+{
+	json_t *row = S_row(&c->r, offer, NULL);
+	json_object_set_new(row, "frontier",
+			    json_boolean(S_is_frontier(&c->r, offer)));
+	return row;
+}
+
+void choose_rows_free(struct choose_rows *c)
+{
+	if (!c)
+		return;
+	S_rank_release(&c->r);
+	free(c);
 }

@@ -127,9 +127,21 @@ void choose_print_markdown(json_t *result, struct buf *out);
  *    host_count}] (models with offers), offers: [ROW of every offer, with
  *    frontier (bool), monthly null], presets: [{id, name, description,
  *    input_tokens, output_tokens, cached_share, input_short, output_short,
- *    result: RESULT + {has_no_price}}], old_after_days}
+ *    result: RESULT + {has_no_price}}], old_after_days,
+ *    split: "api/choose/" | null}
  * The default model is llama-3.3-70b when present, else the model with the
- * most hosts (ties: smallest id). */
-json_t *choose_page(json_t *view);
+ * most hosts (ties: smallest id). With split, offers holds only the rows
+ * of the default model and the frontier rows; the page loads the others
+ * from split + MODEL.json (see choose_rows_new). */
+json_t *choose_page(json_t *view, bool split);
+
+/* The page's rows made a few at a time (for the split files): the same
+ * ROW, with frontier, that choose_page gives an offer. The context holds
+ * lookup tables over the view (borrowed; it must outlive the context);
+ * caller frees it with choose_rows_free. Rows are caller-owned. */
+struct choose_rows;
+struct choose_rows *choose_rows_new(json_t *view);
+json_t *choose_rows_row(const struct choose_rows *c, json_t *offer);
+void choose_rows_free(struct choose_rows *c);
 
 #endif

@@ -406,7 +406,7 @@ static void test_find_model_ambiguous(void **state)
 static void test_page(void **state)
 {
 	json_t *view = *state;
-	json_t *page = choose_page(view);
+	json_t *page = choose_page(view, false);
 	/* no llama-3.3-70b here: the model with most hosts */
 	assert_string_equal(json_string_value(json_object_get(
 				json_object_get(page, "default_model"), "id")),
