@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;
@@ -26,9 +27,7 @@ void buf_init(struct buf *b);
 void buf_release(struct buf *b);
 void buf_reset(struct buf *b);
 void buf_grow(struct buf *b, size_t extra);
-void buf_append(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
@@ -37,6 +36,25 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
  * from an input can be echoed into a message or log without moving the
  * cursor, colouring a terminal, starting a new line or reordering it. */
 void buf_put_visible(struct buf *b, const char *s);
+/* Appends s[0..n) (inline: every byte of every page passes here). */
+static inline void buf_append(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void buf_putc(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
 /* Returns the bytes (NUL-terminated, never NULL); caller frees. */
 char *buf_detach(struct buf *b, size_t *len);
 /* Returns a C string view; valid until the next change to b. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numtext.h"
 #include "xalloc.h"
 
 /* Above this magnitude a double has no fractional digits left to round
@@ -119,6 +120,12 @@ char *listing_format_price(double usd_per_million, char out[32])
 	double v = listing_round_price(usd_per_million);
 	if (!isfinite(v)) {
 		out[0] = '\0';
+		return out;
+	}
+	long long millionths;
+	if (numtext_as_millionths(v, &millionths) == 0) {
+		/* the "%.6f" text below, without printf */
+		numtext_millionths(millionths, out);
 		return out;
 	}
 	if (fabs(v) >= LISTING_FIXED_LIMIT) {

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numtext.h"
 #include "xalloc.h"
 
 enum S_node_type {
@@ -779,24 +780,11 @@ static void S_format_real(char *s, size_t size, double d)
 	 * as its %.15g form (at most 15 digits, fixed notation), and prices
 	 * are such values */
 	double a = fabs(d);
-	if (a >= 1e-4 && a < 1e9) {
-		double scaled = a * 1e6;
-		long long k = llround(scaled);
-		if ((double)k / 1e6 == a) {
-			long long whole = k / 1000000, frac = k % 1000000;
-			int n = snprintf(s, size, "%s%lld", d < 0 ? "-" : "",
-					 whole);
-			if (frac && n > 0 && (size_t)n + 8 <= size) {
-				char digits[8];
-				int places = 6;
-				snprintf(digits, sizeof digits, "%06lld", frac);
-				while (digits[places - 1] == '0')
-					places--;
-				snprintf(s + n, size - (size_t)n, ".%.*s",
-					 places, digits);
-			}
-			return;
-		}
+	long long millionths;
+	if (a >= 1e-4 && a < 1e9 && size >= 29 &&
+	    numtext_as_millionths(d, &millionths) == 0) {
+		numtext_millionths(millionths, s);
+		return;
 	}
 	int prec = d != 0 && d > -DBL_MIN && d < DBL_MIN ? 1 : 15;
 	for (; prec < 17; prec++) {
@@ -815,9 +803,8 @@ const char *mustache_scalar_text(const json_t *v, char num[40], size_t *len)
 		*len = json_string_length(v);
 		return json_string_value(v);
 	case JSON_INTEGER:
-		snprintf(num, 40, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-		break;
+		*len = numtext_int(json_integer_value(v), num);
+		return num;
 	case JSON_REAL:
 		S_format_real(num, 40, json_real_value(v));
 		break;
