@@ -820,7 +820,7 @@ struct S_queue {
 };
 
 static const char *const S_task_names[] = {
-    "choose",  "exports", "index",  "svg",	   "other",
+    "choose",  "exports", "index",  "svg",	    "other",
     "pricing", "vendors", "models", "choose-files",
 };
 
@@ -862,9 +862,9 @@ static int S_work(struct build *b, const struct catalog *cat,
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		seconds[tasks[i].kind] += (double)(t1.tv_sec - t0.tv_sec) +
-					  (double)(t1.tv_nsec - t0.tv_nsec) /
-					      1e9;
+		seconds[tasks[i].kind] +=
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
 	S_task_times(seconds);
 	return rc;

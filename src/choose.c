@@ -821,8 +821,8 @@ json_t *choose_page(json_t *view, bool split)
 	{
 		bool frontier = S_is_frontier(&r, m);
 		if (split && !frontier &&
-		    !(def && strcmp(S_str(m, "model_id"), S_str(def, "id")) ==
-				 0))
+		    !(def &&
+		      strcmp(S_str(m, "model_id"), S_str(def, "id")) == 0))
 			continue;
 		json_t *row = S_row(&r, m, NULL);
 		json_object_set_new(row, "frontier", json_boolean(frontier));

@@ -31,9 +31,9 @@ size_t numtext_int(long long v, char *out)
 
 size_t numtext_millionths(long long millionths, char *out)
 {
-	unsigned long long mag =
-	    millionths < 0 ? 0ULL - (unsigned long long)millionths
-			   : (unsigned long long)millionths;
+	unsigned long long mag = millionths < 0
+				     ? 0ULL - (unsigned long long)millionths
+				     : (unsigned long long)millionths;
 	unsigned long long whole = mag / 1000000, frac = mag % 1000000;
 	size_t n = 0;
 	if (millionths < 0)

@@ -27,9 +27,20 @@ static uint64_t S_next(uint64_t *state)
 static void test_int_edges(void **state)
 {
 	(void)state;
-	static const long long values[] = {
-	    0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321,
-	    LLONG_MAX, LLONG_MIN, LLONG_MIN + 1, 1000000000000LL};
+	static const long long values[] = {0,
+					   1,
+					   -1,
+					   9,
+					   10,
+					   -10,
+					   99,
+					   100,
+					   123456789,
+					   -987654321,
+					   LLONG_MAX,
+					   LLONG_MIN,
+					   LLONG_MIN + 1,
+					   1000000000000LL};
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
 		char got[32], want[32];
 		size_t n = numtext_int(values[i], got);
@@ -113,8 +124,8 @@ static void test_price_equals_printf(void **state)
 		/* magnitudes from 1e-8 to 1e9, both signs, some exact
 		 * decimals and some arbitrary doubles */
 		double mag = pow(10.0, (double)(r % 1700) / 100.0 - 8.0);
-		double v = (double)(S_next(&seed) >> 11) / 9007199254740992.0 *
-			   mag;
+		double v =
+		    (double)(S_next(&seed) >> 11) / 9007199254740992.0 * mag;
 		if (r & 1)
 			v = round(v * 1e4) / 1e4;
 		if (r & 2)
