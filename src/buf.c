@@ -38,12 +38,10 @@ void buf_grow(struct buf *b, size_t extra)
 	b->cap = cap;
 }
 
-
 void buf_puts(struct buf *b, const char *s)
 {
 	buf_append(b, s, strlen(s));
 }
-
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
