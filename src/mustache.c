@@ -163,30 +163,35 @@ void mustache_error_format(const struct mustache_error *err, struct buf *out)
 
 void mustache_escape_html(struct buf *out, const char *s, size_t n)
 {
+	/* the bytes that need escaping, found by table: one test a byte */
+	static const unsigned char special[256] = {
+	    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
 	size_t i, run = 0;
+	buf_grow(out, n + n / 8);
 	for (i = 0; i < n; i++) {
+		if (!special[(unsigned char)s[i]])
+			continue;
 		const char *rep;
+		size_t len;
 		switch (s[i]) {
 		case '&':
-			rep = "&amp;";
+			rep = "&amp;", len = 5;
 			break;
 		case '<':
-			rep = "&lt;";
+			rep = "&lt;", len = 4;
 			break;
 		case '>':
-			rep = "&gt;";
+			rep = "&gt;", len = 4;
 			break;
 		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
+			rep = "&quot;", len = 6;
 			break;
 		default:
-			continue;
+			rep = "&#39;", len = 5;
+			break;
 		}
 		buf_append(out, s + run, i - run);
-		buf_puts(out, rep);
+		buf_append(out, rep, len);
 		run = i + 1;
 	}
 	buf_append(out, s + run, n - run);

@@ -135,38 +135,28 @@ out:
 
 void render_escape_markdown(struct buf *out, const char *s, size_t n)
 {
+	/* 1: backslash before it; 2: a space instead (line breaks) */
+	static const unsigned char special[256] = {
+	    ['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1,  ['{'] = 1,
+	    ['}'] = 1,	['['] = 1, [']'] = 1, ['<'] = 1,  ['>'] = 1,
+	    ['('] = 1,	[')'] = 1, ['#'] = 1, ['!'] = 1,  ['|'] = 1,
+	    ['~'] = 1,	['&'] = 1, ['$'] = 1, ['\n'] = 2, ['\r'] = 2};
+	size_t run = 0;
+	buf_grow(out, n + n / 4);
 	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		switch (c) {
-		case '\\':
-		case '`':
-		case '*':
-		case '_':
-		case '{':
-		case '}':
-		case '[':
-		case ']':
-		case '<':
-		case '>':
-		case '(':
-		case ')':
-		case '#':
-		case '!':
-		case '|':
-		case '~':
-		case '&':
-		case '$':
+		unsigned char kind = special[(unsigned char)s[i]];
+		if (!kind)
+			continue;
+		buf_append(out, s + run, i - run);
+		if (kind == 1) {
 			buf_putc(out, '\\');
-			buf_putc(out, c);
-			break;
-		case '\n':
-		case '\r':
+			buf_putc(out, s[i]);
+		} else {
 			buf_putc(out, ' ');
-			break;
-		default:
-			buf_putc(out, c);
 		}
+		run = i + 1;
 	}
+	buf_append(out, s + run, n - run);
 }
 
 void render_csv_cell(struct buf *out, const char *s)
