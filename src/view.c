@@ -1,10 +1,13 @@
 #include "view.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "listing.h"
@@ -474,9 +477,87 @@ static json_t *S_also_listed(const struct vendor *v, json_t *live)
 	return arr;
 }
 
-static json_t *S_vendor(const struct catalog *cat, const struct vendor *v,
-			json_t *snapshot, json_t *all_offers)
+/* Which vendors name each vendor under via, and which models each lab
+ * makes, for every vendor at once (vendor i's are items [start[i],
+ * start[i + 1]) of the list, in catalog order): a vendor then costs no
+ * scan of the whole catalog. */
+struct S_index {
+	size_t *resold_start, *resold; /* vendor indexes */
+	size_t *made_start, *made;     /* model indexes */
+};
+
+/* Fills start (n_groups + 1 entries) and items from the pairs (group[k],
+ * item[k]), k < n, keeping their order within a group. */
+static void S_group(size_t n_groups, const size_t *group, const size_t *item,
+		    size_t n, size_t **start_out, size_t **items_out)
 {
+	size_t *start = xcalloc(n_groups + 1, sizeof(*start));
+	size_t *items = xmalloc((n ? n : 1) * sizeof(*items));
+	size_t *fill = xcalloc(n_groups + 1, sizeof(*fill));
+	for (size_t k = 0; k < n; k++)
+		start[group[k] + 1]++;
+	for (size_t g = 0; g < n_groups; g++)
+		start[g + 1] += start[g];
+	for (size_t k = 0; k < n; k++)
+		items[start[group[k]] + fill[group[k]]++] = item[k];
+	free(fill);
+	*start_out = start;
+	*items_out = items;
+}
+
+static void S_index_build(const struct catalog *cat, struct S_index *ix)
+{
+	size_t n = 0, cap = 16;
+	size_t *group = xmalloc(cap * sizeof(*group));
+	size_t *item = xmalloc(cap * sizeof(*item));
+	for (size_t i = 0; i < cat->n_vendors; i++) {
+		const struct vendor *o = &cat->vendors[i];
+		for (size_t k = 0; k < o->via.count; k++) {
+			const struct vendor *t =
+			    catalog_find_vendor(cat, o->via.items[k]);
+			if (!t)
+				continue;
+			if (n == cap) {
+				cap *= 2;
+				group = xrealloc(group, cap * sizeof(*group));
+				item = xrealloc(item, cap * sizeof(*item));
+			}
+			group[n] = (size_t)(t - cat->vendors);
+			item[n++] = i;
+		}
+	}
+	S_group(cat->n_vendors, group, item, n, &ix->resold_start, &ix->resold);
+	n = 0;
+	for (size_t i = 0; i < cat->n_models; i++) {
+		const struct vendor *lab = cat->models[i].lab_ref;
+		if (!lab)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			group = xrealloc(group, cap * sizeof(*group));
+			item = xrealloc(item, cap * sizeof(*item));
+		}
+		group[n] = (size_t)(lab - cat->vendors);
+		item[n++] = i;
+	}
+	S_group(cat->n_vendors, group, item, n, &ix->made_start, &ix->made);
+	free(group);
+	free(item);
+}
+
+static void S_index_release(struct S_index *ix)
+{
+	free(ix->resold_start);
+	free(ix->resold);
+	free(ix->made_start);
+	free(ix->made);
+}
+
+static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
+			const struct vendor *v, json_t *snapshot,
+			json_t *all_offers)
+{
+	size_t vi = (size_t)(v - cat->vendors);
 	json_t *obj = S_vendor_ref(v);
 	json_t *live = S_live_vendor(snapshot, v->id);
 	char *desc_html =
@@ -524,20 +605,16 @@ static json_t *S_vendor(const struct catalog *cat, const struct vendor *v,
 	}
 	json_object_set_new(obj, "via", via);
 	json_t *resells = json_array();
-	for (size_t i = 0; i < cat->n_vendors; i++) {
-		const struct vendor *o = &cat->vendors[i];
-		for (size_t k = 0; k < o->via.count; k++)
-			if (strcmp(o->via.items[k], v->id) == 0)
-				json_array_append_new(resells, S_vendor_ref(o));
-	}
+	for (size_t k = ix->resold_start[vi]; k < ix->resold_start[vi + 1]; k++)
+		json_array_append_new(
+		    resells, S_vendor_ref(&cat->vendors[ix->resold[k]]));
 	json_object_set_new(obj, "resells", resells);
 	json_t *made = json_array();
-	for (size_t i = 0; i < cat->n_models; i++)
-		if (cat->models[i].lab_ref == v)
-			json_array_append_new(
-			    made,
-			    json_pack("{s:s, s:s}", "id", cat->models[i].id,
-				      "name", cat->models[i].name));
+	for (size_t k = ix->made_start[vi]; k < ix->made_start[vi + 1]; k++) {
+		const struct model *m = &cat->models[ix->made[k]];
+		json_array_append_new(made, json_pack("{s:s, s:s}", "id", m->id,
+						      "name", m->name));
+	}
 	json_object_set_new(obj, "models_made", made);
 	json_t *offers = json_array();
 	for (size_t k = 0; k < v->n_offers; k++) {
@@ -579,17 +656,15 @@ static json_t *S_model(const struct model *m, json_t *all_offers, size_t *next)
 		json_object_set_new(first, "cheapest", json_true());
 		cheapest = json_incref(first);
 	}
-	size_t hosts = 0;
-	for (size_t i = 0; i < json_array_size(offers); i++) {
-		const char *vid = json_string_value(
-		    json_object_get(json_array_get(offers, i), "vendor_id"));
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(vid, json_string_value(json_object_get(
-					       json_array_get(offers, k),
-					       "vendor_id"))) == 0;
-		hosts += !seen;
-	}
+	/* distinct vendors: sorted ids, counted once each */
+	size_t n_offers = json_array_size(offers), hosts = 0;
+	const char **ids = xmalloc((n_offers ? n_offers : 1) * sizeof(*ids));
+	for (size_t i = 0; i < n_offers; i++)
+		ids[i] = S_key_text(json_array_get(offers, i), "vendor_id");
+	qsort(ids, n_offers, sizeof(*ids), S_compare_cstr);
+	for (size_t i = 0; i < n_offers; i++)
+		hosts += i == 0 || strcmp(ids[i], ids[i - 1]) != 0;
+	free(ids);
 	json_t *lab = m->lab_ref ? S_vendor_ref(m->lab_ref) : json_null();
 	return json_pack(
 	    "{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
@@ -833,6 +908,79 @@ static json_t *S_primers(const struct catalog *cat)
 	return arr;
 }
 
+/* The vendors [begin, end) of the catalog, made by one thread. */
+struct S_vendor_part {
+	const struct catalog *cat;
+	const struct S_index *ix;
+	json_t *snapshot;
+	size_t begin, end;
+	json_t *vendors, *offers; /* this part's, in catalog order */
+};
+
+static void *S_vendor_part(void *arg)
+{
+	struct S_vendor_part *p = arg;
+	for (size_t i = p->begin; i < p->end; i++)
+		json_array_append_new(
+		    p->vendors, S_vendor(p->cat, p->ix, &p->cat->vendors[i],
+					 p->snapshot, p->offers));
+	return NULL;
+}
+
+/* Up to this many threads make the vendors (and their offer rows). */
+#define S_VENDOR_THREADS_MAX 8
+/* Fewer vendors than this are made by the calling thread alone. */
+#define S_VENDOR_THREADS_MIN_VENDORS 256
+
+/* Appends every vendor of the catalog to vendors and every offer row to
+ * all_offers, in catalog order. Big catalogs are split into contiguous
+ * parts made by threads at once (each part builds only its own jansson
+ * values; the catalog, the index and the snapshot are only read), then
+ * joined in order, so the result does not depend on the thread count. */
+static void S_vendors(const struct catalog *cat, const struct S_index *ix,
+		      json_t *snapshot, json_t *vendors, json_t *all_offers)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cpus > 1 ? (size_t)cpus : 1;
+	if (threads > S_VENDOR_THREADS_MAX)
+		threads = S_VENDOR_THREADS_MAX;
+	if (cat->n_vendors < S_VENDOR_THREADS_MIN_VENDORS)
+		threads = 1;
+	struct S_vendor_part parts[S_VENDOR_THREADS_MAX];
+	pthread_t tids[S_VENDOR_THREADS_MAX];
+	bool started[S_VENDOR_THREADS_MAX] = {false};
+	/* parts of equal offer counts, not vendor counts: a few vendors
+	 * carry most of the offers */
+	size_t total = 0, begin = 0;
+	for (size_t i = 0; i < cat->n_vendors; i++)
+		total += cat->vendors[i].n_offers + 1;
+	for (size_t t = 0, acc = 0; t < threads; t++) {
+		size_t end = begin;
+		size_t goal = total * (t + 1) / threads;
+		while (end < cat->n_vendors && (acc < goal || t + 1 == threads))
+			acc += cat->vendors[end++].n_offers + 1;
+		parts[t] = (struct S_vendor_part){
+		    cat, ix, snapshot, begin, end, json_array(), json_array()};
+		begin = end;
+	}
+	for (size_t t = 1; t < threads; t++)
+		started[t] = pthread_create(&tids[t], NULL, S_vendor_part,
+					    &parts[t]) == 0;
+	S_vendor_part(&parts[0]);
+	for (size_t t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tids[t], NULL);
+		else
+			S_vendor_part(&parts[t]);
+	}
+	for (size_t t = 0; t < threads; t++) {
+		json_array_extend(vendors, parts[t].vendors);
+		json_array_extend(all_offers, parts[t].offers);
+		json_decref(parts[t].vendors);
+		json_decref(parts[t].offers);
+	}
+}
+
 json_t *view_build(const struct catalog *cat, json_t *snapshot)
 {
 	json_t *view = json_object();
@@ -842,9 +990,10 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	size_t priced = 0;
 	char data_date[11];
 
-	for (size_t i = 0; i < cat->n_vendors; i++)
-		json_array_append_new(vendors, S_vendor(cat, &cat->vendors[i],
-							snapshot, all_offers));
+	struct S_index ix;
+	S_index_build(cat, &ix);
+	S_vendors(cat, &ix, snapshot, vendors, all_offers);
+	S_index_release(&ix);
 	S_sort_offers(all_offers, S_compare_offers_by_model);
 	size_t next = 0;
 	for (size_t i = 0; i < cat->n_models; i++)
