@@ -596,20 +596,22 @@ static const char *const S_choose_fields[][2] = {
     {"frontier", "frontier"},
 };
 
-/* Writes api/choose/MODEL.json, {"model": id, "offers": [...]}, each
- * offer the choose page's data attributes as strings (the text the
- * template would show). Written directly: jansson objects for 100,000
- * rows cost more than the page they replace. */
+/* Writes api/choose/MODEL.json, {"model": id, "offers": [...]}, each of
+ * the model's offers (view rows) as the choose page's data attributes, in
+ * strings (the text the template would show for its choose ROW).
+ * Written directly from the view's rows, without making the ROWs:
+ * jansson objects for 100,000 rows cost more than the page they
+ * replace. */
 static int S_choose_model_file(struct build *b, const char *model,
-			       const json_t *rows)
+			       json_t *offers)
 {
-	struct buf json = BUF_INIT, path = BUF_INIT;
+	struct buf json = BUF_INIT, path = BUF_INIT, scratch = BUF_INIT;
 	buf_puts(&json, "{\"model\":");
 	jsonout_string(&json, model, strlen(model));
 	buf_puts(&json, ",\"offers\":[");
 	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
+	json_t *offer;
+	json_array_foreach(offers, i, offer)
 	{
 		buf_puts(&json, i ? ",{" : "{");
 		for (size_t f = 0;
@@ -617,9 +619,9 @@ static int S_choose_model_file(struct build *b, const char *model,
 		     f++) {
 			char num[40];
 			size_t len;
-			const char *text = mustache_scalar_text(
-			    json_object_get(row, S_choose_fields[f][1]), num,
-			    &len);
+			const char *text = choose_rows_text(
+			    b->choose_rows, offer, S_choose_fields[f][1], num,
+			    &len, &scratch);
 			if (f)
 				buf_putc(&json, ',');
 			jsonout_string(&json, S_choose_fields[f][0],
@@ -634,6 +636,7 @@ static int S_choose_model_file(struct build *b, const char *model,
 	int rc = S_emit(b, buf_cstr(&path), json.data, json.len);
 	buf_release(&json);
 	buf_release(&path);
+	buf_release(&scratch);
 	return rc;
 }
 
@@ -663,17 +666,7 @@ static int S_choose_files(struct build *b, size_t begin, size_t end)
 		const char *id = json_string_value(json_object_get(m, "id"));
 		if (!id || !json_array_size(offers))
 			continue;
-		json_t *rows = json_array();
-		size_t k;
-		json_t *o;
-		json_array_foreach(offers, k, o)
-		{
-			json_array_append_new(
-			    rows, choose_rows_row(b->choose_rows, o));
-		}
-		int rc = S_choose_model_file(b, id, rows);
-		json_decref(rows);
-		if (rc != 0)
+		if (S_choose_model_file(b, id, offers) != 0)
 			return -1;
 	}
 	return 0;

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mustache.h"
+#include "numtext.h"
 #include "schema.h"
 #include "validate.h"
 #include "xalloc.h"
@@ -881,6 +883,73 @@ json_t *choose_rows_row(const struct choose_rows *c, json_t *offer)
 	json_object_set_new(row, "frontier",
 			    json_boolean(S_is_frontier(&c->r, offer)));
 	return row;
+}
+
+static const char *S_bool_text(bool v, size_t *len)
+{
+	*len = v ? 4 : 5;
+	return v ? "true" : "false";
+}
+
+const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
+			     const char *key, char num[40], size_t *len,
+			     struct buf *scratch)
+{
+	const struct S_rank *r = &c->r;
+	/* the keys S_row computes; the others it copies from the offer */
+	if (strcmp(key, "price_date") == 0 || strcmp(key, "age_days") == 0 ||
+	    strcmp(key, "old") == 0) {
+		char date[11];
+		S_price_date(offer, date);
+		long age = date[0] && r->data_day >= 0
+			       ? r->data_day - validate_day_number(date)
+			       : -1;
+		*len = 0;
+		if (key[0] == 'p') {
+			if (!date[0])
+				return NULL;
+			memcpy(num, date, sizeof date);
+			*len = strlen(num);
+			return num;
+		}
+		if (key[0] == 'a') {
+			if (age < 0)
+				return NULL;
+			*len = numtext_int(age, num);
+			return num;
+		}
+		bool stale = json_is_true(json_object_get(offer, "stale"));
+		return S_bool_text(stale || age > VALIDATE_STALE_DAYS, len);
+	}
+	if (strcmp(key, "stale") == 0)
+		return S_bool_text(json_is_true(json_object_get(offer, key)),
+				   len);
+	if (strcmp(key, "router") == 0)
+		return S_bool_text(
+		    json_object_get(r->routers, S_str(offer, "vendor_id")) !=
+			NULL,
+		    len);
+	if (strcmp(key, "frontier") == 0)
+		return S_bool_text(S_is_frontier(r, offer), len);
+	if (strcmp(key, "strengths") == 0) {
+		json_t *vendor =
+		    json_object_get(r->vendors, S_str(offer, "vendor_id"));
+		size_t k;
+		json_t *st;
+		buf_reset(scratch);
+		json_array_foreach(json_object_get(vendor, "strengths"), k, st)
+		{
+			buf_printf(scratch, "%s%s", k ? ", " : "",
+				   S_str(st, "label"));
+		}
+		*len = scratch->len;
+		return scratch->data ? scratch->data : "";
+	}
+	if (strcmp(key, "rank") == 0 || strcmp(key, "monthly") == 0) {
+		*len = 0;
+		return NULL;
+	}
+	return mustache_scalar_text(json_object_get(offer, key), num, len);
 }
 
 void choose_rows_free(struct choose_rows *c)

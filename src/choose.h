@@ -142,6 +142,13 @@ json_t *choose_page(json_t *view, bool split);
 struct choose_rows;
 struct choose_rows *choose_rows_new(json_t *view);
 json_t *choose_rows_row(const struct choose_rows *c, json_t *offer);
+/* The text mustache shows for key of the ROW choose_rows_row makes of
+ * offer (mustache_scalar_text's: NULL for null), without making the row;
+ * not for monthly_label and age_label. num and scratch are the caller's
+ * room for the text; it is valid until their next use. */
+const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
+			     const char *key, char num[40], size_t *len,
+			     struct buf *scratch);
 void choose_rows_free(struct choose_rows *c);
 
 #endif

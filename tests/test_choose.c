@@ -3,6 +3,7 @@
  * hosts of open-70b at known prices: a tie, a cached price, an unpriced
  * offer, a stale live price, an old declared one, and a router). */
 #include <math.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "catalog.h"
 #include "choose.h"
 #include "diag.h"
+#include "mustache.h"
 #include "validate.h"
 #include "view.h"
 
@@ -444,6 +446,76 @@ static void test_page(void **state)
 	json_decref(page);
 }
 
+/* choose_rows_text gives, for every offer and every key of its ROW but
+ * the labels, the text of the ROW that choose_rows_row makes; and the
+ * split page keeps only the default model's and the frontier rows. */
+static void test_rows_text(void **state)
+{
+	json_t *view = *state;
+	struct choose_rows *c = choose_rows_new(view);
+	struct buf scratch = BUF_INIT;
+	size_t i, checked = 0, routers = 0;
+	json_t *offer;
+	json_array_foreach(json_object_get(view, "offers"), i, offer)
+	{
+		json_t *row = choose_rows_row(c, offer);
+		const char *key;
+		json_t *value;
+		json_object_foreach(row, key, value)
+		{
+			if (strcmp(key, "monthly_label") == 0 ||
+			    strcmp(key, "age_label") == 0)
+				continue;
+			char want_num[40], got_num[40];
+			size_t want_len = 0, got_len = 0;
+			const char *want =
+			    mustache_scalar_text(value, want_num, &want_len);
+			const char *got = choose_rows_text(
+			    c, offer, key, got_num, &got_len, &scratch);
+			if ((want == NULL) != (got == NULL) ||
+			    (want && (want_len != got_len ||
+				      memcmp(want, got, want_len) != 0)))
+				fail_msg("offer %zu, %s: row has %s, text %s",
+					 i, key, want ? want : "(null)",
+					 got ? got : "(null)");
+			checked++;
+		}
+		routers += json_is_true(json_object_get(row, "router"));
+		json_decref(row);
+	}
+	/* the fixture exercises the computed keys both ways */
+	assert_true(checked > 200);
+	assert_true(routers > 0);
+	buf_release(&scratch);
+	choose_rows_free(c);
+
+	/* split: the full page's rows that are frontier or the default
+	 * model's, no others, in the same order */
+	json_t *full = choose_page(view, false);
+	json_t *page = choose_page(view, true);
+	json_t *kept = json_object_get(page, "offers");
+	size_t k = 0;
+	json_t *row;
+	json_array_foreach(json_object_get(full, "offers"), i, row)
+	{
+		bool keep =
+		    json_is_true(json_object_get(row, "frontier")) ||
+		    strcmp(json_string_value(json_object_get(row, "model_id")),
+			   "open-70b") == 0;
+		if (!keep)
+			continue;
+		assert_true(json_equal(row, json_array_get(kept, k)));
+		k++;
+	}
+	assert_int_equal(k, json_array_size(kept));
+	assert_true(k > 0);
+	assert_string_equal(json_string_value(json_object_get(page, "split")),
+			    "api/choose/");
+	assert_true(json_is_null(json_object_get(full, "split")));
+	json_decref(full);
+	json_decref(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +530,7 @@ int main(void)
 	    cmocka_unit_test(test_find_model),
 	    cmocka_unit_test(test_find_model_ambiguous),
 	    cmocka_unit_test(test_page),
+	    cmocka_unit_test(test_rows_text),
 	};
 	return cmocka_run_group_tests(tests, S_setup, S_teardown);
 }
