@@ -703,6 +703,9 @@ struct S_frame {
 	size_t node;
 };
 
+/* Slots of a render's memo of resolved partials (a power of two). */
+#define S_PARTIAL_MEMO 64
+
 struct S_render {
 	const struct mustache_options *opt;
 	mustache_escape_fn escape;
@@ -716,6 +719,13 @@ struct S_render {
 	size_t indent_base;
 	unsigned partials; /* partials and parents being expanded */
 	unsigned nesting;  /* containers, partials and blocks being rendered */
+	/* partials already resolved in this render, by the tag's node (not
+	 * dynamic names): a partial inside a list asks the callback once,
+	 * not once per element. Open addressing; node NULL is a free slot. */
+	struct S_partial_memo {
+		const struct S_node *node;
+		const struct mustache_template *tmpl; /* NULL: missing */
+	} memo[S_PARTIAL_MEMO];
 };
 
 static int S_render_nodes(struct S_render *r, const struct mustache_template *t,
@@ -883,6 +893,37 @@ static int S_render_section(struct S_render *r,
 	return rc;
 }
 
+/* Resolves the partial called name for tag node (NULL: do not memoise,
+ * the name came from the data), through the memo. Sets *p (NULL: the
+ * partial is missing and renders as nothing); returns 0, or -1 when the
+ * callback failed (r->err filled). */
+static int S_partial_find(struct S_render *r, const struct S_node *node,
+			  const char *name, const struct mustache_template **p)
+{
+	size_t slot = 0;
+	if (node) {
+		slot = ((uintptr_t)node / sizeof(*node)) & (S_PARTIAL_MEMO - 1);
+		for (size_t k = 0; k < S_PARTIAL_MEMO; k++) {
+			struct S_partial_memo *m = &r->memo[slot];
+			if (m->node == node) {
+				*p = m->tmpl;
+				return 0;
+			}
+			if (!m->node)
+				break;
+			slot = (slot + 1) & (S_PARTIAL_MEMO - 1);
+		}
+	}
+	r->err->message[0] = '\0';
+	r->err->path[0] = '\0';
+	*p = r->opt->partial(r->opt->partial_ctx, name, r->err);
+	if (!*p && r->err->message[0])
+		return -1;
+	if (node && !r->memo[slot].node)
+		r->memo[slot] = (struct S_partial_memo){node, *p};
+	return 0;
+}
+
 /* Expands partial or parent node i of t. A missing template renders
  * nothing; a callback error or too deep a recursion fails the render. */
 static int S_render_partial(struct S_render *r,
@@ -909,9 +950,10 @@ static int S_render_partial(struct S_render *r,
 				   MUSTACHE_PARTIAL_DEPTH_MAX);
 		return -1;
 	}
-	memset(r->err, 0, sizeof *r->err);
-	if (!(p = r->opt->partial(r->opt->partial_ctx, name, r->err)))
-		return r->err->message[0] ? -1 : 0;
+	if (S_partial_find(r, n->dynamic ? NULL : n, name, &p) < 0)
+		return -1;
+	if (!p)
+		return 0;
 	if (n->type == S_PARENT) {
 		if (r->nframes == r->frame_cap) {
 			r->frame_cap = r->frame_cap ? 2 * r->frame_cap : 8;

@@ -57,7 +57,10 @@ struct mustache_error {
 
 struct mustache_template;
 
-/* Looks up the partial (or parent template) called name. Returns the
+/* Looks up the partial (or parent template) called name. A render asks
+ * once per partial tag (the answer is reused wherever that tag expands
+ * again in the same render, as in a list), and once per expansion for a
+ * dynamic name. Returns the
  * compiled template, still owned by the callback's side, which must keep it
  * alive until the render returns (a cache of compiled partials is the usual
  * owner). Returns NULL with err left untouched (err->message empty) when the

@@ -217,7 +217,9 @@ static void test_partial_recursion_limit(void **state)
 					    "nested more than 64 levels deep");
 	/* the output is restored on failure */
 	assert_string_equal(buf_cstr(&out), "keep:");
-	assert_int_equal(tb.lookups, MUSTACHE_PARTIAL_DEPTH_MAX);
+	/* each partial tag is resolved once per render (main's and self's),
+	 * however often it expands */
+	assert_int_equal(tb.lookups, 2);
 	buf_release(&out);
 	buf_release(&msg);
 	mustache_template_free(t);
