@@ -25,6 +25,7 @@
 #include "markdown.h"
 #include "mustache.h"
 #include "options.h"
+#include "numtext.h"
 #include "output.h"
 #include "render.h"
 #include "snapshot.h"
@@ -751,13 +752,15 @@ static int S_other_pages(struct build *b, const struct catalog *cat)
 }
 
 static int S_svg(struct build *b);
-static int S_exports(struct build *b);
+static int S_catalog_json(struct build *b);
+static int S_offers_csv(struct build *b);
 
 /* A unit of the work after the view: a page, a group of pages or an
  * export; any process of the build may take it. */
 enum S_task_kind {
 	S_TASK_CHOOSE,
-	S_TASK_EXPORTS,
+	S_TASK_CATALOG_JSON,
+	S_TASK_CSV,
 	S_TASK_INDEX,
 	S_TASK_SVG,
 	S_TASK_OTHER,
@@ -783,8 +786,10 @@ static int S_run_task(struct build *b, const struct catalog *cat,
 	switch (t->kind) {
 	case S_TASK_CHOOSE:
 		return S_choose_pages(b);
-	case S_TASK_EXPORTS:
-		return S_exports(b);
+	case S_TASK_CATALOG_JSON:
+		return S_catalog_json(b);
+	case S_TASK_CSV:
+		return S_offers_csv(b);
 	case S_TASK_INDEX:
 		return S_index_page(b);
 	case S_TASK_SVG:
@@ -813,8 +818,8 @@ struct S_queue {
 };
 
 static const char *const S_task_names[] = {
-    "choose",  "exports", "index",  "svg",	    "other",
-    "pricing", "vendors", "models", "choose-files",
+    "choose", "catalog-json", "csv",	 "index",  "svg",
+    "other",  "pricing",      "vendors", "models", "choose-files",
 };
 
 /* With STACKMAP_TIMINGS set, prints this process's seconds per kind of
@@ -1002,13 +1007,14 @@ static int S_pages(struct build *b, const struct catalog *cat)
 	S_pricing_plan(b);
 	size_t n_vendors = json_array_size(json_object_get(b->view, "vendors"));
 	size_t n_models = json_array_size(json_object_get(b->view, "models"));
-	size_t cap = 5 + b->pricing_pages + n_vendors / S_CHUNK +
+	size_t cap = 6 + b->pricing_pages + n_vendors / S_CHUNK +
 		     n_models / S_CHUNK + n_models / S_CHOOSE_CHUNK + 3;
 	struct S_task *tasks = xcalloc(cap, sizeof(*tasks));
 	size_t n = 0;
 	/* the biggest first */
 	tasks[n++] = (struct S_task){S_TASK_CHOOSE, 0};
-	tasks[n++] = (struct S_task){S_TASK_EXPORTS, 0};
+	tasks[n++] = (struct S_task){S_TASK_CATALOG_JSON, 0};
+	tasks[n++] = (struct S_task){S_TASK_CSV, 0};
 	tasks[n++] = (struct S_task){S_TASK_INDEX, 0};
 	for (size_t k = 0; k < b->pricing_pages; k++)
 		tasks[n++] = (struct S_task){S_TASK_PRICING, k};
@@ -1085,12 +1091,11 @@ static int S_catalog_json(struct build *b)
 	return rc;
 }
 
-static int S_exports(struct build *b)
+/* api/offers.csv: every offer, one row each. */
+static int S_offers_csv(struct build *b)
 {
 	json_t *view = b->view;
-	int rc = S_catalog_json(b);
-	if (rc != 0)
-		return -1;
+	int rc;
 
 	static const char *const cols[] = {
 	    "model_id",	    "model_name", "vendor_id", "vendor_name",
@@ -1112,11 +1117,10 @@ static int S_exports(struct build *b)
 			const char *text = "";
 			if (json_is_string(v))
 				text = json_string_value(v);
-			else if (json_is_integer(v))
-				snprintf(num, sizeof(num), "%lld",
-					 (long long)json_integer_value(v)),
-				    text = num;
-			else if (json_is_boolean(v))
+			else if (json_is_integer(v)) {
+				numtext_int(json_integer_value(v), num);
+				text = num;
+			} else if (json_is_boolean(v))
 				text = json_is_true(v) ? "true" : "false";
 			if (c)
 				buf_putc(&csv, ',');
