@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "build.h"
 #include "catalog.h"
@@ -1342,6 +1343,7 @@ int build_run(const struct options *opt)
 	struct build b;
 	json_t *snapshot = NULL;
 	int rc = EXIT_OK;
+	bool in_arena = false;
 	memset(&b, 0, sizeof(b));
 	b.opt = opt;
 	b.jobs = S_build_jobs(opt);
@@ -1380,14 +1382,22 @@ int build_run(const struct options *opt)
 		rc = EXIT_INVALID;
 		goto out;
 	}
+	/* the snapshot's and the view's values live until the end: from the
+	 * arena, released at once */
+	in_arena = arena_begin() == 0;
 	if (build_load_snapshot(opt->snapshot, &snapshot, &b.err) != 0) {
+		arena_end();
 		fprintf(stderr, "%s\n", buf_cstr(&b.err));
 		rc = EXIT_INVALID;
 		goto out;
 	}
 	S_lap("snapshot");
 	b.view = view_build(&cat, snapshot);
+	arena_end();
 	S_lap("view");
+	if (getenv("STACKMAP_TIMINGS"))
+		fprintf(stderr, "timing: view arena %zu MB\n",
+			arena_used() >> 20);
 	renderer_open(&b.renderer, opt->templates_dir);
 	if (output_begin(&b.out, opt->out_dir, &b.err) != 0) {
 		fprintf(stderr, "stackmap: %s\n", buf_cstr(&b.err));
@@ -1428,8 +1438,15 @@ out:
 	free(b.pricing_starts);
 	json_decref(b.pricing_index);
 	choose_rows_free(b.choose_rows);
-	json_decref(b.view);
-	json_decref(snapshot);
+	if (in_arena) {
+		/* the view and the snapshot hold references only to each
+		 * other (what else held theirs is gone): freed at once */
+		arena_release();
+	} else {
+		json_decref(b.view);
+		json_decref(snapshot);
+	}
+	S_lap("release");
 	buf_release(&b.page);
 	buf_release(&b.err);
 	catalog_release(&cat);
