@@ -821,6 +821,10 @@ static size_t S_load_value(const struct field *f, const struct ynode *v,
 	}
 }
 
+/* Fields whose presence schema_load tracks in a table (others: a
+ * search of the mapping). */
+#define S_FIELDS_MAX 64
+
 size_t schema_load(const struct schema *schema, const struct ynode *node,
 		   void *target, struct diags *diags)
 {
@@ -833,13 +837,19 @@ size_t schema_load(const struct schema *schema, const struct ynode *node,
 			   schema->name, S_kind_name(node));
 		return 1;
 	}
+	/* which fields the mapping has (field names are unique) */
+	bool seen[S_FIELDS_MAX] = {false};
 	for (size_t k = 0; k < node->count; k++) {
 		const struct ynode *key = node->keys[k];
 		const struct ynode *value = node->items[k];
 		const struct field *f = NULL;
 		for (size_t i = 0; i < schema->n_fields; i++)
-			if (strcmp(schema->fields[i].name, key->text) == 0)
+			if (strcmp(schema->fields[i].name, key->text) == 0) {
 				f = &schema->fields[i];
+				if (i < S_FIELDS_MAX)
+					seen[i] = true;
+				break;
+			}
 		if (!f) {
 			const char *close = NULL;
 			size_t best = 3;
@@ -878,7 +888,9 @@ size_t schema_load(const struct schema *schema, const struct ynode *node,
 	}
 	for (size_t i = 0; i < schema->n_fields; i++) {
 		const struct field *f = &schema->fields[i];
-		if (f->required && !ynode_get(node, f->name)) {
+		bool has = i < S_FIELDS_MAX ? seen[i]
+					    : ynode_get(node, f->name) != NULL;
+		if (f->required && !has) {
 			diag_error(diags, node->loc,
 				   "%s is missing required key '%s'",
 				   schema->name, f->name);

@@ -6,10 +6,50 @@
 
 #include "xalloc.h"
 
-static struct ynode *S_node_new(enum ynode_kind kind, const char *path,
-				yaml_mark_t mark)
+/* A block of a tree's memory; blocks form a list, newest first. */
+struct S_block {
+	struct S_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+/* The smallest block: most catalog files fit in one or two. */
+#define S_BLOCK_MIN ((size_t)16 * 1024)
+
+/* n zeroed bytes from the tree's blocks, aligned as malloc's. */
+static void *S_alloc(struct S_block **blocks, size_t n)
 {
-	struct ynode *n = xcalloc(1, sizeof(*n));
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	struct S_block *b = *blocks;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = b ? 2 * b->cap : S_BLOCK_MIN;
+		while (cap < n)
+			cap *= 2;
+		b = xmalloc(sizeof(*b) + cap);
+		b->next = *blocks;
+		b->used = 0;
+		b->cap = cap;
+		*blocks = b;
+	}
+	char *p = (char *)b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+static void S_blocks_free(struct S_block *b)
+{
+	while (b) {
+		struct S_block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
+static struct ynode *S_node_new(struct S_block **blocks, enum ynode_kind kind,
+				const char *path, yaml_mark_t mark)
+{
+	struct ynode *n = S_alloc(blocks, sizeof(*n));
 	n->kind = kind;
 	n->loc.path = path;
 	n->loc.line = (unsigned)mark.line + 1;
@@ -17,19 +57,10 @@ static struct ynode *S_node_new(enum ynode_kind kind, const char *path,
 	return n;
 }
 
-void yamldoc_free(struct ynode *node)
+void yamldoc_free(struct ynode *root)
 {
-	if (!node)
-		return;
-	for (size_t i = 0; i < node->count; i++) {
-		if (node->keys)
-			yamldoc_free(node->keys[i]);
-		yamldoc_free(node->items[i]);
-	}
-	free(node->keys);
-	free(node->items);
-	free(node->text);
-	free(node);
+	if (root)
+		S_blocks_free(root->blocks);
 }
 
 struct ynode *ynode_get(const struct ynode *map, const char *key)
@@ -107,17 +138,27 @@ struct frame {
 	struct ynode *pending_key; /* map only: key waiting for its value */
 };
 
-static void S_append(struct ynode *parent, struct ynode *key,
-		     struct ynode *value)
+/* A copy of the n pointers at old in room for cap. */
+static struct ynode **S_grown(struct S_block **blocks, struct ynode **old,
+			      size_t n, size_t cap)
 {
-	/* grow by powers of two: count is a power of two when full */
+	struct ynode **p = S_alloc(blocks, cap * sizeof(*p));
+	if (n)
+		memcpy(p, old, n * sizeof(*p));
+	return p;
+}
+
+static void S_append(struct S_block **blocks, struct ynode *parent,
+		     struct ynode *key, struct ynode *value)
+{
+	/* grow by powers of two (count is a power of two when full); the
+	 * old arrays stay in the blocks until the tree is freed */
 	size_t n = parent->count;
-	if ((n & (n - 1)) == 0) {
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
 		size_t cap = n ? n * 2 : 4;
-		parent->items = xrealloc(parent->items, cap * sizeof(void *));
+		parent->items = S_grown(blocks, parent->items, n, cap);
 		if (parent->kind == YNODE_MAP)
-			parent->keys =
-			    xrealloc(parent->keys, cap * sizeof(void *));
+			parent->keys = S_grown(blocks, parent->keys, n, cap);
 	}
 	if (parent->kind == YNODE_MAP)
 		parent->keys[n] = key;
@@ -127,24 +168,23 @@ static void S_append(struct ynode *parent, struct ynode *key,
 
 /* Attaches a finished node to the frame on top of the stack. Returns -1
  * (with a diagnostic) on a non-scalar or duplicate mapping key. */
-static int S_attach(struct frame *top, struct ynode *node, struct diags *diags)
+static int S_attach(struct S_block **blocks, struct frame *top,
+		    struct ynode *node, struct diags *diags)
 {
 	if (top->node->kind == YNODE_SEQ) {
-		S_append(top->node, NULL, node);
+		S_append(blocks, top->node, NULL, node);
 		return 0;
 	}
 	if (!top->pending_key) {
 		if (node->kind != YNODE_SCALAR) {
 			diag_error(diags, node->loc,
 				   "mapping keys must be plain strings");
-			yamldoc_free(node);
 			return -1;
 		}
 		if (top->node->count >= YAMLDOC_MAX_KEYS) {
 			diag_error(diags, node->loc,
 				   "more than %d keys in one mapping",
 				   YAMLDOC_MAX_KEYS);
-			yamldoc_free(node);
 			return -1;
 		}
 		struct ynode *dup = NULL;
@@ -155,13 +195,12 @@ static int S_attach(struct frame *top, struct ynode *node, struct diags *diags)
 			diag_error(diags, node->loc,
 				   "duplicate key '%s' (first at line %u)",
 				   node->text, dup->loc.line);
-			yamldoc_free(node);
 			return -1;
 		}
 		top->pending_key = node;
 		return 0;
 	}
-	S_append(top->node, top->pending_key, node);
+	S_append(blocks, top->node, top->pending_key, node);
 	top->pending_key = NULL;
 	return 0;
 }
@@ -187,6 +226,7 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 			    struct diags *diags)
 {
 	struct ynode *root = NULL;
+	struct S_block *blocks = NULL; /* every node of the tree */
 	struct frame stack[YAMLDOC_MAX_DEPTH + 1];
 	size_t depth = 0;
 	int documents = 0;
@@ -248,23 +288,21 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 			    "only one YAML document per file is allowed");
 			failed = 1;
 		} else if (type == YAML_SCALAR_EVENT) {
-			struct ynode *n = S_node_new(YNODE_SCALAR, path, mark);
-			n->text =
-			    xstrndup((const char *)event.data.scalar.value,
-				     event.data.scalar.length);
+			struct ynode *n =
+			    S_node_new(&blocks, YNODE_SCALAR, path, mark);
 			n->len = event.data.scalar.length;
+			n->text = S_alloc(&blocks, n->len + 1);
+			memcpy(n->text, event.data.scalar.value, n->len);
 			n->plain =
 			    event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			if (strlen(n->text) != n->len) {
 				diag_error(diags, at,
 					   "NUL character in a string");
-				yamldoc_free(n);
 				failed = 1;
 			} else if (depth == 0) {
-				if (root)
-					yamldoc_free(root);
 				root = n;
-			} else if (S_attach(&stack[depth - 1], n, diags)) {
+			} else if (S_attach(&blocks, &stack[depth - 1], n,
+					    diags)) {
 				failed = 1;
 			}
 		} else if (type == YAML_SEQUENCE_START_EVENT ||
@@ -276,7 +314,8 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 				failed = 1;
 			} else {
 				struct ynode *n =
-				    S_node_new(type == YAML_SEQUENCE_START_EVENT
+				    S_node_new(&blocks,
+					       type == YAML_SEQUENCE_START_EVENT
 						   ? YNODE_SEQ
 						   : YNODE_MAP,
 					       path, mark);
@@ -290,7 +329,8 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 			struct ynode *n = stack[--depth].node;
 			if (depth == 0) {
 				root = n;
-			} else if (S_attach(&stack[depth - 1], n, diags)) {
+			} else if (S_attach(&blocks, &stack[depth - 1], n,
+					    diags)) {
 				failed = 1;
 			}
 		}
@@ -299,17 +339,13 @@ struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 			break;
 	}
 	yaml_parser_delete(&parser);
-	while (depth > 0) {
-		depth--;
-		yamldoc_free(stack[depth].pending_key);
-		yamldoc_free(stack[depth].node);
-	}
 	if (failed) {
-		yamldoc_free(root);
+		S_blocks_free(blocks);
 		return NULL;
 	}
-	if (!root) {
-		root = S_node_new(YNODE_MAP, path, (yaml_mark_t){0, 0, 0});
-	}
+	if (!root)
+		root = S_node_new(&blocks, YNODE_MAP, path,
+				  (yaml_mark_t){0, 0, 0});
+	root->blocks = blocks;
 	return root;
 }

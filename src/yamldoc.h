@@ -5,7 +5,10 @@
  * document, duplicate mapping keys.
  *
  * Ownership: yamldoc_parse returns a tree the caller frees with
- * yamldoc_free; every node, scalar and key inside it belongs to the tree.
+ * yamldoc_free(root); every node, scalar and key inside it belongs to the
+ * tree, which allocates them from a few large blocks (a catalog of 100,000
+ * offers is millions of nodes: one malloc and one free each cost more
+ * than the parse). Only the root can be freed; its subtrees go with it.
  * Node locations borrow the path string passed to yamldoc_parse, which must
  * outlive the tree. */
 #ifndef STACKMAP_YAMLDOC_H
@@ -39,13 +42,16 @@ struct ynode {
 	struct ynode **keys;
 	struct ynode **items;
 	size_t count;
+	/* the root only: the blocks that hold the whole tree (private) */
+	void *blocks;
 };
 
 /* Parses text (len bytes) read from path. Returns the root node, or NULL
  * after recording errors in diags. An empty document gives an empty map. */
 struct ynode *yamldoc_parse(const char *path, const char *text, size_t len,
 			    struct diags *diags);
-void yamldoc_free(struct ynode *node);
+/* Frees the tree of root (NULL: nothing). */
+void yamldoc_free(struct ynode *root);
 
 /* Checks text for valid UTF-8; on failure records an error at the first bad
  * byte and returns -1. Returns 0 when the text is valid. */
