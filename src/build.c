@@ -1048,45 +1048,60 @@ static int S_svg(struct build *b)
 	return S_emit(b, "stackmap.svg", b->page.data, b->page.len);
 }
 
-/* A list of the view's vendors or models without their "offers" arrays:
- * each offer is in the export's top-level "offers" once, joined by
- * vendor_id and model_id (offer_count and host_count stay). Shallow: the
- * members are the view's own. */
-static json_t *S_without_offers(const json_t *list)
+/* Writes a list of the view's vendors or models without their "offers"
+ * arrays: each offer is in the export's top-level "offers" once, joined
+ * by vendor_id and model_id (offer_count and host_count stay). */
+static void S_write_without_offers(struct buf *json, const json_t *list)
 {
-	json_t *out = json_array();
 	size_t i;
 	json_t *item;
+	buf_putc(json, '[');
 	json_array_foreach(list, i, item)
 	{
-		json_t *copy = json_copy(item);
-		json_object_del(copy, "offers");
-		json_array_append_new(out, copy);
+		const char *key;
+		json_t *value;
+		int first = 1;
+		buf_puts(json, i ? ",{" : "{");
+		json_object_foreach((json_t *)item, key, value)
+		{
+			if (strcmp(key, "offers") == 0)
+				continue;
+			if (!first)
+				buf_putc(json, ',');
+			first = 0;
+			jsonout_string(json, key, strlen(key));
+			buf_putc(json, ':');
+			jsonout_write(json, value);
+		}
+		buf_putc(json, '}');
 	}
-	return out;
+	buf_putc(json, ']');
 }
 
 /* api/catalog.json: the view, compact, with every offer once. Members keep
  * the view's insertion order, which is fixed, so the bytes are
- * deterministic without sorting keys. */
+ * deterministic without sorting keys. Written from the view directly (no
+ * copy of it without the offers). */
 static int S_catalog_json(struct build *b)
 {
-	json_t *view = b->view;
-	json_t *export = json_object();
 	const char *key;
 	json_t *value;
-	json_object_foreach(view, key, value)
-	{
-		if (strcmp(key, "vendors") == 0 || strcmp(key, "models") == 0)
-			json_object_set_new(export, key,
-					    S_without_offers(value));
-		else
-			json_object_set(export, key, value);
-	}
 	struct buf json = BUF_INIT;
-	jsonout_write(&json, export);
-	buf_putc(&json, '\n');
-	json_decref(export);
+	int first = 1;
+	buf_putc(&json, '{');
+	json_object_foreach(b->view, key, value)
+	{
+		if (!first)
+			buf_putc(&json, ',');
+		first = 0;
+		jsonout_string(&json, key, strlen(key));
+		buf_putc(&json, ':');
+		if (strcmp(key, "vendors") == 0 || strcmp(key, "models") == 0)
+			S_write_without_offers(&json, value);
+		else
+			jsonout_write(&json, value);
+	}
+	buf_puts(&json, "}\n");
 	int rc = S_emit(b, "api/catalog.json", json.data, json.len);
 	buf_release(&json);
 	return rc;
