@@ -239,7 +239,18 @@ static void S_date_of(const char *time, char out[11])
 	}
 }
 
-static json_t *S_offer_row(const struct vendor *v, const struct offer *o,
+/* Strings every offer row of a vendor (or of a model) repeats: made once
+ * and shared by reference (a row then costs fewer values; the text is
+ * the same). */
+struct S_row_strings {
+	json_t *vendor_id, *vendor_name, *layer, *layer_name;
+	json_t *const *model_id, *const *model_name; /* by model index */
+	json_t *declared, *live;
+};
+
+static json_t *S_offer_row(const struct catalog *cat,
+			   const struct S_row_strings *rs,
+			   const struct vendor *v, const struct offer *o,
 			   json_t *live)
 {
 	double input = o->input, output = o->output, cached = o->cached_input;
@@ -289,12 +300,18 @@ static json_t *S_offer_row(const struct vendor *v, const struct offer *o,
 	bool live_price = strcmp(origin, "live") == 0;
 	json_t *row = json_object();
 #define SET(key, value) json_object_set_new_nocheck(row, key, value)
-	SET("vendor_id", S_str(v->id));
-	SET("vendor_name", S_str(v->name));
-	SET("layer", S_str(v->layer));
-	SET("layer_name", S_str(S_layer_name(v->layer)));
-	SET("model_id", S_str(o->model));
-	SET("model_name", S_str(m ? m->name : o->model));
+	SET("vendor_id", json_incref(rs->vendor_id));
+	SET("vendor_name", json_incref(rs->vendor_name));
+	SET("layer", json_incref(rs->layer));
+	SET("layer_name", json_incref(rs->layer_name));
+	if (m) {
+		size_t mi = (size_t)(m - cat->models);
+		SET("model_id", json_incref(rs->model_id[mi]));
+		SET("model_name", json_incref(rs->model_name[mi]));
+	} else {
+		SET("model_id", S_str(o->model));
+		SET("model_name", S_str(o->model));
+	}
 	SET("remote_id", S_str(o->remote_id));
 	SET("input", S_price_str(input));
 	SET("output", S_price_str(output));
@@ -307,7 +324,7 @@ static json_t *S_offer_row(const struct vendor *v, const struct offer *o,
 	SET("context", S_int_or_null(context));
 	SET("context_label", S_count_label(context));
 	SET("openai_compatible", json_boolean(compatible));
-	SET("origin", S_str(origin));
+	SET("origin", json_incref(live_price ? rs->live : rs->declared));
 	SET("source", S_str(live_price ? NULL : o->source));
 	SET("checked", S_str(live_price ? NULL : o->checked));
 	SET("live_at", S_str(live_at));
@@ -484,6 +501,9 @@ static json_t *S_also_listed(const struct vendor *v, json_t *live)
 struct S_index {
 	size_t *resold_start, *resold; /* vendor indexes */
 	size_t *made_start, *made;     /* model indexes */
+	/* each model's id and name as JSON strings, shared by its rows */
+	json_t **model_id, **model_name;
+	json_t *declared, *live; /* the two origins */
 };
 
 /* Fills start (n_groups + 1 entries) and items from the pairs (group[k],
@@ -543,14 +563,31 @@ static void S_index_build(const struct catalog *cat, struct S_index *ix)
 	S_group(cat->n_vendors, group, item, n, &ix->made_start, &ix->made);
 	free(group);
 	free(item);
+	size_t nm = cat->n_models ? cat->n_models : 1;
+	ix->model_id = xcalloc(nm, sizeof(json_t *));
+	ix->model_name = xcalloc(nm, sizeof(json_t *));
+	for (size_t i = 0; i < cat->n_models; i++) {
+		ix->model_id[i] = S_str(cat->models[i].id);
+		ix->model_name[i] = S_str(cat->models[i].name);
+	}
+	ix->declared = json_string_nocheck("declared");
+	ix->live = json_string_nocheck("live");
 }
 
-static void S_index_release(struct S_index *ix)
+static void S_index_release(const struct catalog *cat, struct S_index *ix)
 {
 	free(ix->resold_start);
 	free(ix->resold);
 	free(ix->made_start);
 	free(ix->made);
+	for (size_t i = 0; i < cat->n_models; i++) {
+		json_decref(ix->model_id[i]);
+		json_decref(ix->model_name[i]);
+	}
+	free(ix->model_id);
+	free(ix->model_name);
+	json_decref(ix->declared);
+	json_decref(ix->live);
 }
 
 static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
@@ -616,12 +653,21 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 						      "name", m->name));
 	}
 	json_object_set_new(obj, "models_made", made);
+	struct S_row_strings rs = {
+	    S_str(v->id),    S_str(v->name),
+	    S_str(v->layer), S_str(S_layer_name(v->layer)),
+	    ix->model_id,    ix->model_name,
+	    ix->declared,    ix->live};
 	json_t *offers = json_array();
 	for (size_t k = 0; k < v->n_offers; k++) {
-		json_t *row = S_offer_row(v, &v->offers[k], live);
+		json_t *row = S_offer_row(cat, &rs, v, &v->offers[k], live);
 		json_array_append(all_offers, row);
 		json_array_append_new(offers, row);
 	}
+	json_decref(rs.vendor_id);
+	json_decref(rs.vendor_name);
+	json_decref(rs.layer);
+	json_decref(rs.layer_name);
 	S_sort_offers(offers, S_compare_offers_by_model);
 	json_object_set_new(obj, "offers", offers);
 	json_object_set_new(obj, "offer_count",
@@ -993,7 +1039,7 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	struct S_index ix;
 	S_index_build(cat, &ix);
 	S_vendors(cat, &ix, snapshot, vendors, all_offers);
-	S_index_release(&ix);
+	S_index_release(cat, &ix);
 	S_sort_offers(all_offers, S_compare_offers_by_model);
 	size_t next = 0;
 	for (size_t i = 0; i < cat->n_models; i++)
