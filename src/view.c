@@ -1027,6 +1027,114 @@ static void S_vendors(const struct catalog *cat, const struct S_index *ix,
 	}
 }
 
+/* The threads S_in_parallel may use: the CPUs, at most
+ * S_VENDOR_THREADS_MAX. */
+static size_t S_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cpus > 1 ? (size_t)cpus : 1;
+	return threads > S_VENDOR_THREADS_MAX ? S_VENDOR_THREADS_MAX : threads;
+}
+
+struct S_part {
+	void (*fn)(void *ctx, size_t begin, size_t end);
+	void *ctx;
+	size_t begin, end;
+};
+
+static void *S_part_run(void *arg)
+{
+	struct S_part *p = arg;
+	p->fn(p->ctx, p->begin, p->end);
+	return NULL;
+}
+
+/* Calls fn(ctx, begin, end) over [0, n) cut into contiguous parts, one
+ * per thread (the calling thread takes the first), when n is at least
+ * min_n; else once over all of it. fn must touch only what its part
+ * owns. */
+static void S_in_parallel(size_t n, size_t min_n,
+			  void (*fn)(void *ctx, size_t begin, size_t end),
+			  void *ctx)
+{
+	size_t threads = n >= min_n ? S_threads() : 1;
+	if (threads > n)
+		threads = n ? n : 1;
+	struct S_part parts[S_VENDOR_THREADS_MAX];
+	pthread_t tids[S_VENDOR_THREADS_MAX];
+	bool started[S_VENDOR_THREADS_MAX] = {false};
+	for (size_t t = 0; t < threads; t++)
+		parts[t] = (struct S_part){fn, ctx, n * t / threads,
+					   n * (t + 1) / threads};
+	for (size_t t = 1; t < threads; t++)
+		started[t] =
+		    pthread_create(&tids[t], NULL, S_part_run, &parts[t]) == 0;
+	S_part_run(&parts[0]);
+	for (size_t t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tids[t], NULL);
+		else
+			S_part_run(&parts[t]);
+	}
+}
+
+/* The models of the view, made in parts: model i takes the offers from
+ * starts[i] on (see S_model) into out[i]. */
+struct S_model_job {
+	const struct catalog *cat;
+	json_t *all_offers;
+	const size_t *starts;
+	json_t **out;
+};
+
+static void S_models_part(void *ctx, size_t begin, size_t end)
+{
+	struct S_model_job *job = ctx;
+	for (size_t i = begin; i < end; i++) {
+		size_t next = job->starts[i];
+		job->out[i] =
+		    S_model(&job->cat->models[i], job->all_offers, &next);
+	}
+}
+
+/* The clean pass (see view_build) in two parts: the offer rows, and the
+ * rest, which shares no string with them. */
+static void S_clean_part(void *ctx, size_t begin, size_t end)
+{
+	json_t *view = ctx;
+	for (size_t part = begin; part < end; part++) {
+		const char *key;
+		json_t *value;
+		json_object_foreach(view, key, value)
+		{
+			bool offers = strcmp(key, "offers") == 0;
+			if (offers != (part == 0))
+				continue;
+			if (strcmp(key, "vendors") != 0 &&
+			    strcmp(key, "models") != 0) {
+				text_clean_tree(value);
+				continue;
+			}
+			size_t i;
+			json_t *item;
+			json_array_foreach(value, i, item)
+			{
+				const char *k;
+				json_t *v;
+				json_object_foreach(item, k, v)
+				{
+					if (strcmp(k, "offers") != 0 &&
+					    strcmp(k, "cheapest") != 0)
+						text_clean_tree(v);
+				}
+			}
+		}
+	}
+}
+
+/* Fewer models than this are made by the calling thread alone. */
+#define S_MODEL_THREADS_MIN_MODELS 512
+
 json_t *view_build(const struct catalog *cat, json_t *snapshot)
 {
 	json_t *view = json_object();
@@ -1041,10 +1149,26 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	S_vendors(cat, &ix, snapshot, vendors, all_offers);
 	S_index_release(cat, &ix);
 	S_sort_offers(all_offers, S_compare_offers_by_model);
-	size_t next = 0;
+	/* where each model's offers start (all_offers is sorted by model
+	 * id), then the models in parts */
+	size_t n_all = json_array_size(all_offers), next = 0;
+	size_t *starts = xmalloc((cat->n_models + 1) * sizeof(*starts));
+	json_t **made = xcalloc(cat->n_models + 1, sizeof(*made));
+	for (size_t i = 0; i < cat->n_models; i++) {
+		starts[i] = next;
+		while (next < n_all &&
+		       strcmp(S_key_text(json_array_get(all_offers, next),
+					 "model_id"),
+			      cat->models[i].id) <= 0)
+			next++;
+	}
+	struct S_model_job job = {cat, all_offers, starts, made};
+	S_in_parallel(cat->n_models, S_MODEL_THREADS_MIN_MODELS, S_models_part,
+		      &job);
 	for (size_t i = 0; i < cat->n_models; i++)
-		json_array_append_new(
-		    models, S_model(&cat->models[i], all_offers, &next));
+		json_array_append_new(models, made[i]);
+	free(starts);
+	free(made);
 	for (size_t i = 0; i < json_array_size(all_offers); i++)
 		priced += json_is_true(json_object_get(
 		    json_array_get(all_offers, i), "has_price"));
@@ -1109,27 +1233,6 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	/* one pass over every string, whichever output it reaches; each offer
 	 * once: vendors' and models' "offers" and "cheapest" are the rows
 	 * of the view's "offers" */
-	const char *key;
-	json_t *value;
-	json_object_foreach(view, key, value)
-	{
-		if (strcmp(key, "vendors") != 0 && strcmp(key, "models") != 0) {
-			text_clean_tree(value);
-			continue;
-		}
-		size_t i;
-		json_t *item;
-		json_array_foreach(value, i, item)
-		{
-			const char *k;
-			json_t *v;
-			json_object_foreach(item, k, v)
-			{
-				if (strcmp(k, "offers") != 0 &&
-				    strcmp(k, "cheapest") != 0)
-					text_clean_tree(v);
-			}
-		}
-	}
+	S_in_parallel(2, 2, S_clean_part, view);
 	return view;
 }
