@@ -674,6 +674,20 @@ static int S_choose_files(struct build *b, size_t begin, size_t end)
 	return 0;
 }
 
+/* This process's peak memory so far (VmHWM) in KiB, or -1. */
+static long S_peak_kb(void)
+{
+	long peak_kb = -1;
+	char line[128];
+	FILE *status = fopen("/proc/self/status", "r");
+	while (status && fgets(line, sizeof line, status))
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			peak_kb = strtol(line + 6, NULL, 10);
+	if (status)
+		fclose(status);
+	return peak_kb;
+}
+
 /* With STACKMAP_TIMINGS set in the environment, prints how long each
  * stage of the build took to stderr (for profiling; never in the site). */
 static void S_lap(const char *stage)
@@ -687,15 +701,7 @@ static void S_lap(const char *stage)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (stage) {
-		/* and the peak memory so far (VmHWM) */
-		long peak_kb = -1;
-		char line[128];
-		FILE *status = fopen("/proc/self/status", "r");
-		while (status && fgets(line, sizeof line, status))
-			if (strncmp(line, "VmHWM:", 6) == 0)
-				peak_kb = strtol(line + 6, NULL, 10);
-		if (status)
-			fclose(status);
+		long peak_kb = S_peak_kb();
 		fprintf(stderr, "timing: %-10s %8.3f s, peak %ld MB\n", stage,
 			(double)(now.tv_sec - last.tv_sec) +
 			    (double)(now.tv_nsec - last.tv_nsec) / 1e9,
@@ -835,7 +841,8 @@ static void S_task_times(const double *seconds)
 		if (seconds[k] > 0)
 			buf_printf(&line, " %s %.3f", S_task_names[k],
 				   seconds[k]);
-	fprintf(stderr, "%s\n", buf_cstr(&line));
+	fprintf(stderr, "%s; peak %ld MB\n", buf_cstr(&line),
+		S_peak_kb() / 1024);
 	buf_release(&line);
 }
 
