@@ -754,10 +754,11 @@ static void S_push(struct S_render *r, json_t *v)
 	r->stack[r->nstack++] = v;
 }
 
-/* Resolves a dotted name (parts NUL-separated) against the context stack.
- * Returns a borrowed value, or NULL when any part is missing. */
+/* Resolves a dotted name (parts NUL-separated; len is the whole name's
+ * length) against the context stack. Returns a borrowed value, or NULL
+ * when any part is missing. */
 static json_t *S_lookup(const struct S_render *r, const char *name,
-			unsigned nparts)
+			unsigned nparts, size_t len)
 {
 	json_t *v = NULL;
 	size_t i;
@@ -765,9 +766,10 @@ static json_t *S_lookup(const struct S_render *r, const char *name,
 
 	if (nparts == 0)
 		return r->nstack ? r->stack[r->nstack - 1] : NULL;
+	size_t first = nparts == 1 ? len : strlen(name);
 	for (i = r->nstack; i-- > 0;)
 		if (json_is_object(r->stack[i]) &&
-		    (v = json_object_get(r->stack[i], name)))
+		    (v = json_object_getn(r->stack[i], name, first)))
 			break;
 	for (k = 1; v && k < nparts; k++) {
 		name += strlen(name) + 1;
@@ -936,7 +938,7 @@ static int S_render_partial(struct S_render *r,
 	int rc;
 
 	if (n->dynamic) {
-		json_t *v = S_lookup(r, name, n->nparts);
+		json_t *v = S_lookup(r, name, n->nparts, n->len);
 		if (!json_is_string(v))
 			return 0;
 		name = json_string_value(v);
@@ -1032,16 +1034,17 @@ static int S_render_nodes(struct S_render *r, const struct mustache_template *t,
 			break;
 		case S_VAR:
 		case S_RAW:
-			if ((v = S_lookup(r, t->pool + n->str, n->nparts)))
+			if ((v = S_lookup(r, t->pool + n->str, n->nparts,
+					  n->len)))
 				S_put_value(r, v, n->type == S_RAW);
 			break;
 		case S_SECTION:
-			v = S_lookup(r, t->pool + n->str, n->nparts);
+			v = S_lookup(r, t->pool + n->str, n->nparts, n->len);
 			if (S_truthy(v) && S_render_section(r, t, i, v) < 0)
 				goto out;
 			break;
 		case S_INVERTED:
-			v = S_lookup(r, t->pool + n->str, n->nparts);
+			v = S_lookup(r, t->pool + n->str, n->nparts, n->len);
 			if (!S_truthy(v) &&
 			    S_render_nodes(r, t, i + 1, n->end) < 0)
 				goto out;
