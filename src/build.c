@@ -1065,22 +1065,9 @@ static void S_write_without_offers(struct buf *json, const json_t *list)
 	buf_putc(json, '[');
 	json_array_foreach(list, i, item)
 	{
-		const char *key;
-		json_t *value;
-		int first = 1;
-		buf_puts(json, i ? ",{" : "{");
-		json_object_foreach((json_t *)item, key, value)
-		{
-			if (strcmp(key, "offers") == 0)
-				continue;
-			if (!first)
-				buf_putc(json, ',');
-			first = 0;
-			jsonout_string(json, key, strlen(key));
-			buf_putc(json, ':');
-			jsonout_write(json, value);
-		}
-		buf_putc(json, '}');
+		if (i)
+			buf_putc(json, ',');
+		jsonout_object_without(json, item, "offers");
 	}
 	buf_putc(json, ']');
 }
@@ -1098,11 +1085,7 @@ static int S_catalog_json(struct build *b)
 	buf_putc(&json, '{');
 	json_object_foreach(b->view, key, value)
 	{
-		if (!first)
-			buf_putc(&json, ',');
-		first = 0;
-		jsonout_string(&json, key, strlen(key));
-		buf_putc(&json, ':');
+		jsonout_key(&json, key, &first);
 		if (strcmp(key, "vendors") == 0 || strcmp(key, "models") == 0)
 			S_write_without_offers(&json, value);
 		else

@@ -43,29 +43,41 @@ void jsonout_string(struct buf *out, const char *s, size_t len)
 	buf_putc(out, '"');
 }
 
+void jsonout_key(struct buf *out, const char *key, int *first)
+{
+	if (!*first)
+		buf_putc(out, ',');
+	*first = 0;
+	jsonout_string(out, key, strlen(key));
+	buf_putc(out, ':');
+}
+
+void jsonout_object_without(struct buf *out, const json_t *obj,
+			    const char *skip)
+{
+	const char *key;
+	json_t *value;
+	int first = 1;
+	buf_putc(out, '{');
+	json_object_foreach((json_t *)obj, key, value)
+	{
+		if (skip && strcmp(key, skip) == 0)
+			continue;
+		jsonout_key(out, key, &first);
+		jsonout_write(out, value);
+	}
+	buf_putc(out, '}');
+}
+
 void jsonout_write(struct buf *out, const json_t *v)
 {
 	char num[40];
 	size_t len;
 	const char *text;
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: {
-		const char *key;
-		json_t *value;
-		int first = 1;
-		buf_putc(out, '{');
-		json_object_foreach((json_t *)v, key, value)
-		{
-			if (!first)
-				buf_putc(out, ',');
-			first = 0;
-			jsonout_string(out, key, strlen(key));
-			buf_putc(out, ':');
-			jsonout_write(out, value);
-		}
-		buf_putc(out, '}');
+	case JSON_OBJECT:
+		jsonout_object_without(out, v, NULL);
 		break;
-	}
 	case JSON_ARRAY: {
 		size_t i;
 		json_t *value;

@@ -18,5 +18,13 @@
 void jsonout_write(struct buf *out, const json_t *v);
 /* Appends s[0..len) as a JSON string. */
 void jsonout_string(struct buf *out, const char *s, size_t len);
+/* Appends the object obj as jsonout_write does, leaving out its member
+ * named skip (NULL: none). */
+void jsonout_object_without(struct buf *out, const json_t *obj,
+			    const char *skip);
+/* Appends a member's key and colon, after a comma unless *first (which
+ * it clears): for writing an object member by member between '{' and
+ * '}'. */
+void jsonout_key(struct buf *out, const char *key, int *first);
 
 #endif

@@ -525,44 +525,49 @@ static void S_group(size_t n_groups, const size_t *group, const size_t *item,
 	*items_out = items;
 }
 
+/* (group, item) pairs collected for S_group. */
+struct S_pairs {
+	size_t *group, *item;
+	size_t n, cap;
+};
+
+static void S_pairs_push(struct S_pairs *p, size_t group, size_t item)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		p->group = xrealloc(p->group, p->cap * sizeof(*p->group));
+		p->item = xrealloc(p->item, p->cap * sizeof(*p->item));
+	}
+	p->group[p->n] = group;
+	p->item[p->n++] = item;
+}
+
 static void S_index_build(const struct catalog *cat, struct S_index *ix)
 {
-	size_t n = 0, cap = 16;
-	size_t *group = xmalloc(cap * sizeof(*group));
-	size_t *item = xmalloc(cap * sizeof(*item));
+	struct S_pairs resold = {0}, made = {0};
 	for (size_t i = 0; i < cat->n_vendors; i++) {
 		const struct vendor *o = &cat->vendors[i];
 		for (size_t k = 0; k < o->via.count; k++) {
 			const struct vendor *t =
 			    catalog_find_vendor(cat, o->via.items[k]);
-			if (!t)
-				continue;
-			if (n == cap) {
-				cap *= 2;
-				group = xrealloc(group, cap * sizeof(*group));
-				item = xrealloc(item, cap * sizeof(*item));
-			}
-			group[n] = (size_t)(t - cat->vendors);
-			item[n++] = i;
+			if (t)
+				S_pairs_push(&resold,
+					     (size_t)(t - cat->vendors), i);
 		}
 	}
-	S_group(cat->n_vendors, group, item, n, &ix->resold_start, &ix->resold);
-	n = 0;
 	for (size_t i = 0; i < cat->n_models; i++) {
 		const struct vendor *lab = cat->models[i].lab_ref;
-		if (!lab)
-			continue;
-		if (n == cap) {
-			cap *= 2;
-			group = xrealloc(group, cap * sizeof(*group));
-			item = xrealloc(item, cap * sizeof(*item));
-		}
-		group[n] = (size_t)(lab - cat->vendors);
-		item[n++] = i;
+		if (lab)
+			S_pairs_push(&made, (size_t)(lab - cat->vendors), i);
 	}
-	S_group(cat->n_vendors, group, item, n, &ix->made_start, &ix->made);
-	free(group);
-	free(item);
+	S_group(cat->n_vendors, resold.group, resold.item, resold.n,
+		&ix->resold_start, &ix->resold);
+	S_group(cat->n_vendors, made.group, made.item, made.n, &ix->made_start,
+		&ix->made);
+	free(resold.group);
+	free(resold.item);
+	free(made.group);
+	free(made.item);
 	size_t nm = cat->n_models ? cat->n_models : 1;
 	ix->model_id = xcalloc(nm, sizeof(json_t *));
 	ix->model_name = xcalloc(nm, sizeof(json_t *));
@@ -963,77 +968,32 @@ struct S_vendor_part {
 	json_t *vendors, *offers; /* this part's, in catalog order */
 };
 
-static void *S_vendor_part(void *arg)
+/* Makes the parts [begin, end) of an array of S_vendor_part. */
+static void S_vendor_parts(void *ctx, size_t begin, size_t end)
 {
-	struct S_vendor_part *p = arg;
-	for (size_t i = p->begin; i < p->end; i++)
-		json_array_append_new(
-		    p->vendors, S_vendor(p->cat, p->ix, &p->cat->vendors[i],
-					 p->snapshot, p->offers));
-	return NULL;
+	struct S_vendor_part *parts = ctx;
+	for (size_t t = begin; t < end; t++) {
+		struct S_vendor_part *p = &parts[t];
+		for (size_t i = p->begin; i < p->end; i++)
+			json_array_append_new(p->vendors,
+					      S_vendor(p->cat, p->ix,
+						       &p->cat->vendors[i],
+						       p->snapshot, p->offers));
+	}
 }
 
-/* Up to this many threads make the vendors (and their offer rows). */
-#define S_VENDOR_THREADS_MAX 8
+/* Up to this many threads make the view's parts. */
+#define S_THREADS_MAX 8
 /* Fewer vendors than this are made by the calling thread alone. */
 #define S_VENDOR_THREADS_MIN_VENDORS 256
 
-/* Appends every vendor of the catalog to vendors and every offer row to
- * all_offers, in catalog order. Big catalogs are split into contiguous
- * parts made by threads at once (each part builds only its own jansson
- * values; the catalog, the index and the snapshot are only read), then
- * joined in order, so the result does not depend on the thread count. */
-static void S_vendors(const struct catalog *cat, const struct S_index *ix,
-		      json_t *snapshot, json_t *vendors, json_t *all_offers)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t threads = cpus > 1 ? (size_t)cpus : 1;
-	if (threads > S_VENDOR_THREADS_MAX)
-		threads = S_VENDOR_THREADS_MAX;
-	if (cat->n_vendors < S_VENDOR_THREADS_MIN_VENDORS)
-		threads = 1;
-	struct S_vendor_part parts[S_VENDOR_THREADS_MAX];
-	pthread_t tids[S_VENDOR_THREADS_MAX];
-	bool started[S_VENDOR_THREADS_MAX] = {false};
-	/* parts of equal offer counts, not vendor counts: a few vendors
-	 * carry most of the offers */
-	size_t total = 0, begin = 0;
-	for (size_t i = 0; i < cat->n_vendors; i++)
-		total += cat->vendors[i].n_offers + 1;
-	for (size_t t = 0, acc = 0; t < threads; t++) {
-		size_t end = begin;
-		size_t goal = total * (t + 1) / threads;
-		while (end < cat->n_vendors && (acc < goal || t + 1 == threads))
-			acc += cat->vendors[end++].n_offers + 1;
-		parts[t] = (struct S_vendor_part){
-		    cat, ix, snapshot, begin, end, json_array(), json_array()};
-		begin = end;
-	}
-	for (size_t t = 1; t < threads; t++)
-		started[t] = pthread_create(&tids[t], NULL, S_vendor_part,
-					    &parts[t]) == 0;
-	S_vendor_part(&parts[0]);
-	for (size_t t = 1; t < threads; t++) {
-		if (started[t])
-			pthread_join(tids[t], NULL);
-		else
-			S_vendor_part(&parts[t]);
-	}
-	for (size_t t = 0; t < threads; t++) {
-		json_array_extend(vendors, parts[t].vendors);
-		json_array_extend(all_offers, parts[t].offers);
-		json_decref(parts[t].vendors);
-		json_decref(parts[t].offers);
-	}
-}
-
 /* The threads S_in_parallel may use: the CPUs, at most
- * S_VENDOR_THREADS_MAX. */
+ * S_THREADS_MAX. */
 static size_t S_threads(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t threads = cpus > 1 ? (size_t)cpus : 1;
-	return threads > S_VENDOR_THREADS_MAX ? S_VENDOR_THREADS_MAX : threads;
+	return threads > S_THREADS_MAX ? S_THREADS_MAX : threads;
 }
 
 struct S_part {
@@ -1060,9 +1020,9 @@ static void S_in_parallel(size_t n, size_t min_n,
 	size_t threads = n >= min_n ? S_threads() : 1;
 	if (threads > n)
 		threads = n ? n : 1;
-	struct S_part parts[S_VENDOR_THREADS_MAX];
-	pthread_t tids[S_VENDOR_THREADS_MAX];
-	bool started[S_VENDOR_THREADS_MAX] = {false};
+	struct S_part parts[S_THREADS_MAX];
+	pthread_t tids[S_THREADS_MAX];
+	bool started[S_THREADS_MAX] = {false};
 	for (size_t t = 0; t < threads; t++)
 		parts[t] = (struct S_part){fn, ctx, n * t / threads,
 					   n * (t + 1) / threads};
@@ -1075,6 +1035,40 @@ static void S_in_parallel(size_t n, size_t min_n,
 			pthread_join(tids[t], NULL);
 		else
 			S_part_run(&parts[t]);
+	}
+}
+
+/* Appends every vendor of the catalog to vendors and every offer row to
+ * all_offers, in catalog order. Big catalogs are split into contiguous
+ * parts made by threads at once (each part builds only its own jansson
+ * values; the catalog, the index and the snapshot are only read), then
+ * joined in order, so the result does not depend on the thread count. */
+static void S_vendors(const struct catalog *cat, const struct S_index *ix,
+		      json_t *snapshot, json_t *vendors, json_t *all_offers)
+{
+	size_t threads =
+	    cat->n_vendors < S_VENDOR_THREADS_MIN_VENDORS ? 1 : S_threads();
+	struct S_vendor_part parts[S_THREADS_MAX];
+	/* parts of equal offer counts, not vendor counts: a few vendors
+	 * carry most of the offers */
+	size_t total = 0, begin = 0;
+	for (size_t i = 0; i < cat->n_vendors; i++)
+		total += cat->vendors[i].n_offers + 1;
+	for (size_t t = 0, acc = 0; t < threads; t++) {
+		size_t end = begin;
+		size_t goal = total * (t + 1) / threads;
+		while (end < cat->n_vendors && (acc < goal || t + 1 == threads))
+			acc += cat->vendors[end++].n_offers + 1;
+		parts[t] = (struct S_vendor_part){
+		    cat, ix, snapshot, begin, end, json_array(), json_array()};
+		begin = end;
+	}
+	S_in_parallel(threads, 1, S_vendor_parts, parts);
+	for (size_t t = 0; t < threads; t++) {
+		json_array_extend(vendors, parts[t].vendors);
+		json_array_extend(all_offers, parts[t].offers);
+		json_decref(parts[t].vendors);
+		json_decref(parts[t].offers);
 	}
 }
 

@@ -67,11 +67,35 @@ static void test_round_trip(void **state)
 	json_decref(arr);
 }
 
+static void test_object_without(void **state)
+{
+	(void)state;
+	json_t *v =
+	    json_pack("{s:i, s:[i], s:s}", "a", 1, "offers", 2, "b", "x");
+	struct buf out = BUF_INIT;
+	jsonout_object_without(&out, v, "offers");
+	assert_string_equal(buf_cstr(&out), "{\"a\":1,\"b\":\"x\"}");
+	buf_reset(&out);
+	jsonout_object_without(&out, v, "a");
+	assert_string_equal(buf_cstr(&out), "{\"offers\":[2],\"b\":\"x\"}");
+	buf_reset(&out);
+	int first = 1;
+	buf_putc(&out, '{');
+	jsonout_key(&out, "k\"1", &first);
+	buf_putc(&out, '1');
+	jsonout_key(&out, "k2", &first);
+	buf_puts(&out, "2}");
+	assert_string_equal(buf_cstr(&out), "{\"k\\\"1\":1,\"k2\":2}");
+	buf_release(&out);
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_exact_text),
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_object_without),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
