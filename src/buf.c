@@ -29,7 +29,7 @@ void buf_reset(struct buf *b)
 void buf_grow(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
-	if (need <= b->cap)
+	if (need <= b->cap && b->data)
 		return;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)

@@ -39,7 +39,7 @@ void buf_put_visible(struct buf *b, const char *s);
 /* Appends s[0..n) (inline: every byte of every page passes here). */
 static inline void buf_append(struct buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap)
+	if (!b->data || b->len + n + 1 > b->cap)
 		buf_grow(b, n);
 	if (n)
 		memcpy(b->data + b->len, s, n);
@@ -49,7 +49,7 @@ static inline void buf_append(struct buf *b, const char *s, size_t n)
 
 static inline void buf_putc(struct buf *b, char c)
 {
-	if (b->len + 2 > b->cap)
+	if (!b->data || b->len + 2 > b->cap)
 		buf_grow(b, 1);
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
