@@ -179,28 +179,109 @@ static json_t *S_live_vendor(json_t *snapshot, const char *id)
 	return json_is_object(v) ? v : NULL;
 }
 
-/* The live listing entry whose id equals remote_id, ignoring case. */
-static json_t *S_live_model(json_t *live, const char *remote_id,
-			    const char **matched_id)
+/* A vendor's live listing, indexed for matching ids ignoring case: its
+ * entries sorted by id ignoring case (then by their place in the
+ * listing), and the vendor's remote ids sorted the same way. Lookups are
+ * then binary searches, not scans (a listing of thousands of models
+ * against as many offers). */
+struct S_live_index {
+	json_t *models; /* the listing's "models" (borrowed), or NULL */
+	struct S_live_entry {
+		const char *id;
+		json_t *value;
+		size_t place;
+	} * entries;
+	size_t n_entries;
+	const char **remote_ids;
+	size_t n_remote_ids;
+};
+
+static int S_compare_entries(const void *pa, const void *pb)
 {
+	const struct S_live_entry *a = pa, *b = pb;
+	int c = strcasecmp(a->id, b->id);
+	if (c)
+		return c;
+	return a->place < b->place ? -1 : a->place > b->place;
+}
+
+static int S_compare_caseless(const void *a, const void *b)
+{
+	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void S_live_index_init(struct S_live_index *li, const struct vendor *v,
+			      json_t *live)
+{
+	memset(li, 0, sizeof(*li));
 	json_t *models = json_object_get(live, "models");
-	if (!json_is_object(models) || !remote_id)
-		return NULL;
-	json_t *m = json_object_get(models, remote_id);
-	if (json_is_object(m)) {
-		*matched_id = remote_id;
-		return m;
-	}
+	if (!json_is_object(models))
+		return;
+	li->models = models;
+	li->entries =
+	    xmalloc((json_object_size(models) + 1) * sizeof(*li->entries));
 	const char *key;
 	json_t *value;
 	json_object_foreach(models, key, value)
 	{
-		if (strcasecmp(key, remote_id) == 0 && json_is_object(value)) {
-			*matched_id = key;
-			return value;
-		}
+		li->entries[li->n_entries] =
+		    (struct S_live_entry){key, value, li->n_entries};
+		li->n_entries++;
 	}
+	qsort(li->entries, li->n_entries, sizeof(*li->entries),
+	      S_compare_entries);
+	li->remote_ids = xmalloc((v->n_offers + 1) * sizeof(char *));
+	for (size_t k = 0; k < v->n_offers; k++)
+		if (v->offers[k].remote_id)
+			li->remote_ids[li->n_remote_ids++] =
+			    v->offers[k].remote_id;
+	qsort(li->remote_ids, li->n_remote_ids, sizeof(char *),
+	      S_compare_caseless);
+}
+
+static void S_live_index_release(struct S_live_index *li)
+{
+	free(li->entries);
+	free(li->remote_ids);
+}
+
+/* The live listing entry whose id equals remote_id: exactly, else
+ * ignoring case (the first such entry in the listing's order that is an
+ * object). */
+static json_t *S_live_model(const struct S_live_index *li,
+			    const char *remote_id, const char **matched_id)
+{
+	if (!li->models || !remote_id)
+		return NULL;
+	json_t *m = json_object_get(li->models, remote_id);
+	if (json_is_object(m)) {
+		*matched_id = remote_id;
+		return m;
+	}
+	/* the first entry not below remote_id, ignoring case */
+	size_t lo = 0, hi = li->n_entries;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcasecmp(li->entries[mid].id, remote_id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < li->n_entries &&
+	       strcasecmp(li->entries[lo].id, remote_id) == 0;
+	     lo++)
+		if (json_is_object(li->entries[lo].value)) {
+			*matched_id = li->entries[lo].id;
+			return li->entries[lo].value;
+		}
 	return NULL;
+}
+
+/* Whether the vendor offers remote id id, ignoring case. */
+static bool S_live_offered(const struct S_live_index *li, const char *id)
+{
+	return bsearch(&id, li->remote_ids, li->n_remote_ids, sizeof(char *),
+		       S_compare_caseless) != NULL;
 }
 
 static double S_json_price(json_t *price, const char *key)
@@ -251,7 +332,7 @@ struct S_row_strings {
 static json_t *S_offer_row(const struct catalog *cat,
 			   const struct S_row_strings *rs,
 			   const struct vendor *v, const struct offer *o,
-			   json_t *live)
+			   json_t *live, const struct S_live_index *listing)
 {
 	double input = o->input, output = o->output, cached = o->cached_input;
 	const char *origin = "declared";
@@ -260,7 +341,8 @@ static json_t *S_offer_row(const struct catalog *cat,
 	json_t *declared = json_null();
 	long context = o->context;
 	const char *matched = NULL;
-	json_t *lm = live ? S_live_model(live, o->remote_id, &matched) : NULL;
+	json_t *lm =
+	    live ? S_live_model(listing, o->remote_id, &matched) : NULL;
 	if (lm) {
 		json_t *price = json_object_get(lm, "price");
 		double li = S_json_price(price, "input");
@@ -451,11 +533,11 @@ static json_t *S_live_summary(json_t *live)
 }
 
 /* Live listing entries that no catalog offer of v names. */
-static json_t *S_also_listed(const struct vendor *v, json_t *live)
+static json_t *S_also_listed(const struct S_live_index *li)
 {
 	json_t *arr = json_array();
-	json_t *models = json_object_get(live, "models");
-	if (!json_is_object(models))
+	json_t *models = li->models;
+	if (!models)
 		return arr;
 	const char **keys =
 	    xmalloc((json_object_size(models) + 1) * sizeof(char *));
@@ -464,11 +546,7 @@ static json_t *S_also_listed(const struct vendor *v, json_t *live)
 	json_t *value;
 	json_object_foreach(models, key, value)
 	{
-		bool offered = false;
-		for (size_t k = 0; k < v->n_offers && !offered; k++)
-			if (strcasecmp(v->offers[k].remote_id, key) == 0)
-				offered = true;
-		if (!offered && json_is_object(value))
+		if (!S_live_offered(li, key) && json_is_object(value))
 			keys[n++] = key;
 	}
 	qsort(keys, n, sizeof(char *), S_compare_cstr);
@@ -602,6 +680,8 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 	size_t vi = (size_t)(v - cat->vendors);
 	json_t *obj = S_vendor_ref(v);
 	json_t *live = S_live_vendor(snapshot, v->id);
+	struct S_live_index li;
+	S_live_index_init(&li, v, live);
 	char *desc_html =
 	    v->description ? markdown_to_html(v->description) : NULL;
 	char *desc_md =
@@ -665,7 +745,8 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 	    ix->declared,    ix->live};
 	json_t *offers = json_array();
 	for (size_t k = 0; k < v->n_offers; k++) {
-		json_t *row = S_offer_row(cat, &rs, v, &v->offers[k], live);
+		json_t *row =
+		    S_offer_row(cat, &rs, v, &v->offers[k], live, &li);
 		json_array_append(all_offers, row);
 		json_array_append_new(offers, row);
 	}
@@ -680,7 +761,8 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 	json_object_set_new(obj, "signals", S_signals(v));
 	json_object_set_new(obj, "live", S_live_summary(live));
 	json_object_set_new(obj, "also_listed",
-			    live ? S_also_listed(v, live) : json_array());
+			    live ? S_also_listed(&li) : json_array());
+	S_live_index_release(&li);
 	return obj;
 }
 
