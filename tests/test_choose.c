@@ -23,6 +23,7 @@
 #include "view.h"
 
 #define FIXTURE "tests/fixtures/choose"
+#include "view_fixture.h"
 
 /* ---- parsing ---- */
 
@@ -148,38 +149,6 @@ static void test_format_usd(void **state)
 	assert_string_equal(choose_age_label(1, out), "1 day old");
 	assert_string_equal(choose_age_label(208, out), "208 days old");
 	assert_string_equal(choose_age_label(-1, out), "date unknown");
-}
-
-/* ---- the fixture ---- */
-
-static int S_setup(void **state)
-{
-	struct catalog cat;
-	struct diags d;
-	struct buf err = BUF_INIT;
-	json_t *snapshot = NULL;
-	diags_init(&d);
-	catalog_load(&cat, FIXTURE, &d);
-	validate_catalog(&cat, &d);
-	if (d.errors)
-		diags_print(&d, stderr);
-	int rc = d.errors == 0 && build_load_snapshot(FIXTURE "/snapshot.json",
-						      &snapshot, &err) == 0
-		     ? 0
-		     : -1;
-	if (rc == 0)
-		*state = view_build(&cat, snapshot);
-	json_decref(snapshot);
-	buf_release(&err);
-	catalog_release(&cat);
-	diags_release(&d);
-	return rc;
-}
-
-static int S_teardown(void **state)
-{
-	json_decref(*state);
-	return 0;
 }
 
 static const struct choose_query S_base = {
@@ -532,5 +501,6 @@ int main(void)
 	    cmocka_unit_test(test_page),
 	    cmocka_unit_test(test_rows_text),
 	};
-	return cmocka_run_group_tests(tests, S_setup, S_teardown);
+	return cmocka_run_group_tests(tests, view_fixture_setup,
+				      view_fixture_teardown);
 }

@@ -17,36 +17,7 @@
 #include "view.h"
 
 #define FIXTURE "tests/fixtures/live"
-
-static int S_setup(void **state)
-{
-	struct catalog cat;
-	struct diags d;
-	struct buf err = BUF_INIT;
-	json_t *snapshot = NULL;
-	diags_init(&d);
-	catalog_load(&cat, FIXTURE, &d);
-	validate_catalog(&cat, &d);
-	if (d.errors)
-		diags_print(&d, stderr);
-	int rc = d.errors == 0 && build_load_snapshot(FIXTURE "/snapshot.json",
-						      &snapshot, &err) == 0
-		     ? 0
-		     : -1;
-	if (rc == 0)
-		*state = view_build(&cat, snapshot);
-	json_decref(snapshot);
-	buf_release(&err);
-	catalog_release(&cat);
-	diags_release(&d);
-	return rc;
-}
-
-static int S_teardown(void **state)
-{
-	json_decref(*state);
-	return 0;
-}
+#include "view_fixture.h"
 
 static json_t *S_vendor(json_t *view, const char *id)
 {
@@ -120,5 +91,6 @@ int main(void)
 	    cmocka_unit_test(test_live_match),
 	    cmocka_unit_test(test_also_listed),
 	};
-	return cmocka_run_group_tests(tests, S_setup, S_teardown);
+	return cmocka_run_group_tests(tests, view_fixture_setup,
+				      view_fixture_teardown);
 }
