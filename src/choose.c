@@ -444,6 +444,44 @@ static void S_copy_keys(json_t *row, json_t *offer, const char *const *keys)
 				    S_copy(json_object_get(offer, keys[i])));
 }
 
+/* The keys of a ROW that S_row computes rather than copies, each in one
+ * place for S_row and choose_rows_text. */
+
+/* The age in days of the offer's price (its date in date, "" unknown),
+ * or -1 when unknown. */
+static long S_price_age(const struct S_rank *r, json_t *offer, char date[11])
+{
+	S_price_date(offer, date);
+	return date[0] && r->data_day >= 0
+		   ? r->data_day - validate_day_number(date)
+		   : -1;
+}
+
+/* "old": stale, or older than the stale window. */
+static bool S_is_old(json_t *offer, long age)
+{
+	return json_is_true(json_object_get(offer, "stale")) ||
+	       age > VALIDATE_STALE_DAYS;
+}
+
+/* The vendor's strength labels joined by ", ", appended to out. */
+static void S_strength_labels(const struct S_rank *r, json_t *offer,
+			      struct buf *out)
+{
+	json_t *vendor = json_object_get(r->vendors, S_str(offer, "vendor_id"));
+	size_t k;
+	json_t *st;
+	json_array_foreach(json_object_get(vendor, "strengths"), k, st)
+	{
+		buf_printf(out, "%s%s", k ? ", " : "", S_str(st, "label"));
+	}
+}
+
+static bool S_is_router(const struct S_rank *r, json_t *offer)
+{
+	return json_object_get(r->routers, S_str(offer, "vendor_id")) != NULL;
+}
+
 /* A ROW for offer (see choose.h), costed for q when q is not NULL. */
 static json_t *S_row(const struct S_rank *r, json_t *offer,
 		     const struct choose_query *q)
@@ -457,13 +495,8 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	    "has_price", "origin",     NULL};
 	static const char *const api[] = {"openai_compatible", "context",
 					  "context_label", NULL};
-	const char *vid = S_str(offer, "vendor_id");
-	json_t *vendor = json_object_get(r->vendors, vid);
 	char date[11], money[32];
-	S_price_date(offer, date);
-	long age = date[0] && r->data_day >= 0
-		       ? r->data_day - validate_day_number(date)
-		       : -1;
+	long age = S_price_age(r, offer, date);
 	bool stale = json_is_true(json_object_get(offer, "stale"));
 	double cost = NAN;
 	if (q)
@@ -472,13 +505,7 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 		    S_num(offer, "input_num"), S_num(offer, "output_num"),
 		    S_num(offer, "cached_input_num"));
 	struct buf strengths = BUF_INIT;
-	size_t k;
-	json_t *st;
-	json_array_foreach(json_object_get(vendor, "strengths"), k, st)
-	{
-		buf_printf(&strengths, "%s%s", k ? ", " : "",
-			   S_str(st, "label"));
-	}
+	S_strength_labels(r, offer, &strengths);
 
 	json_t *row = json_object();
 	json_object_set_new(row, "rank", json_null());
@@ -495,13 +522,11 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	json_object_set_new(row, "age_label",
 			    json_string(choose_age_label(age, money)));
 	json_object_set_new(row, "stale", json_boolean(stale));
-	json_object_set_new(row, "old",
-			    json_boolean(stale || age > VALIDATE_STALE_DAYS));
+	json_object_set_new(row, "old", json_boolean(S_is_old(offer, age)));
 	S_copy_keys(row, offer, api);
 	json_object_set_new(row, "strengths",
 			    json_string(buf_cstr(&strengths)));
-	json_object_set_new(row, "router",
-			    json_boolean(json_object_get(r->routers, vid)));
+	json_object_set_new(row, "router", json_boolean(S_is_router(r, offer)));
 	json_object_set_new(row, "note",
 			    S_copy(json_object_get(offer, "note")));
 	buf_release(&strengths);
@@ -900,11 +925,10 @@ const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
 	if (strcmp(key, "price_date") == 0 || strcmp(key, "age_days") == 0 ||
 	    strcmp(key, "old") == 0) {
 		char date[11];
-		S_price_date(offer, date);
-		long age = date[0] && r->data_day >= 0
-			       ? r->data_day - validate_day_number(date)
-			       : -1;
+		long age = S_price_age(r, offer, date);
 		*len = 0;
+		if (key[0] == 'o')
+			return S_bool_text(S_is_old(offer, age), len);
 		if (key[0] == 'p') {
 			if (!date[0])
 				return NULL;
@@ -912,36 +936,21 @@ const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
 			*len = strlen(num);
 			return num;
 		}
-		if (key[0] == 'a') {
-			if (age < 0)
-				return NULL;
-			*len = numtext_int(age, num);
-			return num;
-		}
-		bool stale = json_is_true(json_object_get(offer, "stale"));
-		return S_bool_text(stale || age > VALIDATE_STALE_DAYS, len);
+		if (age < 0)
+			return NULL;
+		*len = numtext_int(age, num);
+		return num;
 	}
 	if (strcmp(key, "stale") == 0)
 		return S_bool_text(json_is_true(json_object_get(offer, key)),
 				   len);
 	if (strcmp(key, "router") == 0)
-		return S_bool_text(
-		    json_object_get(r->routers, S_str(offer, "vendor_id")) !=
-			NULL,
-		    len);
+		return S_bool_text(S_is_router(r, offer), len);
 	if (strcmp(key, "frontier") == 0)
 		return S_bool_text(S_is_frontier(r, offer), len);
 	if (strcmp(key, "strengths") == 0) {
-		json_t *vendor =
-		    json_object_get(r->vendors, S_str(offer, "vendor_id"));
-		size_t k;
-		json_t *st;
 		buf_reset(scratch);
-		json_array_foreach(json_object_get(vendor, "strengths"), k, st)
-		{
-			buf_printf(scratch, "%s%s", k ? ", " : "",
-				   S_str(st, "label"));
-		}
+		S_strength_labels(r, offer, scratch);
 		*len = scratch->len;
 		return scratch->data ? scratch->data : "";
 	}
