@@ -645,9 +645,7 @@ static int S_choose_model_file(struct build *b, const char *model,
 /* Past page_offers the choose page does not carry every offer: it keeps
  * the default model's and the frontier-lab ones (every ranking compares
  * with those) and loads a model's others from api/choose/MODEL.json when
- * it is picked. */
-/* True when the choose page loads each model's rows from
- * api/choose/MODEL.json (the site has more offers than a page holds). */
+ * it is picked. True when that is so for this build. */
 static bool S_choose_is_split(struct build *b)
 {
 	return renderer_has(&b->renderer, RENDER_HTML, "choose") &&
@@ -775,6 +773,7 @@ enum S_task_kind {
 	S_TASK_VENDORS, /* items [arg, arg + S_CHUNK) */
 	S_TASK_MODELS,
 	S_TASK_CHOOSE_FILES, /* models [arg, arg + S_CHOOSE_CHUNK) */
+	S_TASK_KINDS	     /* how many kinds there are */
 };
 
 /* Vendor and model pages a task renders. */
@@ -813,6 +812,8 @@ static int S_run_task(struct build *b, const struct catalog *cat,
 				    t->arg + S_CHUNK);
 	case S_TASK_CHOOSE_FILES:
 		return S_choose_files(b, t->arg, t->arg + S_CHOOSE_CHUNK);
+	case S_TASK_KINDS:
+		break;
 	}
 	return -1;
 }
@@ -828,6 +829,8 @@ static const char *const S_task_names[] = {
     "choose", "catalog-json", "csv",	 "index",  "svg",
     "other",  "pricing",      "vendors", "models", "choose-files",
 };
+_Static_assert(sizeof(S_task_names) / sizeof(S_task_names[0]) == S_TASK_KINDS,
+	       "a name for every kind of task");
 
 /* With STACKMAP_TIMINGS set, prints this process's seconds per kind of
  * task (profiling only). */
@@ -837,7 +840,7 @@ static void S_task_times(const double *seconds)
 		return;
 	struct buf line = BUF_INIT;
 	buf_printf(&line, "timing: tasks of pid %ld:", (long)getpid());
-	for (size_t k = 0; k <= S_TASK_CHOOSE_FILES; k++)
+	for (size_t k = 0; k < S_TASK_KINDS; k++)
 		if (seconds[k] > 0)
 			buf_printf(&line, " %s %.3f", S_task_names[k],
 				   seconds[k]);
@@ -850,7 +853,7 @@ static void S_task_times(const double *seconds)
 static int S_work(struct build *b, const struct catalog *cat,
 		  const struct S_task *tasks, size_t n, struct S_queue *q)
 {
-	double seconds[S_TASK_CHOOSE_FILES + 1] = {0};
+	double seconds[S_TASK_KINDS] = {0};
 	int rc = 0;
 	for (;;) {
 		if (atomic_load(&q->failed)) {
