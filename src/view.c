@@ -766,23 +766,15 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 	return obj;
 }
 
-/* all_offers must be sorted by model id; *next is the index of the first
- * offer not yet consumed, advanced past this model's offers. */
-static json_t *S_model(const struct model *m, json_t *all_offers, size_t *next)
+/* The model m with its offers, the rows [begin, end) of all_offers (all
+ * of m; all_offers is sorted by model id, then as S_compare_offers, so
+ * they are already cheapest first). */
+static json_t *S_model(const struct model *m, json_t *all_offers, size_t begin,
+		       size_t end)
 {
 	json_t *offers = json_array();
-	size_t n = json_array_size(all_offers);
-	while (*next < n) {
-		json_t *row = json_array_get(all_offers, *next);
-		int c = strcmp(
-		    json_string_value(json_object_get(row, "model_id")), m->id);
-		if (c > 0)
-			break;
-		if (c == 0)
-			json_array_append(offers, row);
-		(*next)++;
-	}
-	S_sort_offers(offers, S_compare_offers);
+	for (size_t i = begin; i < end; i++)
+		json_array_append(offers, json_array_get(all_offers, i));
 	json_t *cheapest = json_null();
 	json_t *first = json_array_get(offers, 0);
 	if (first && json_is_number(json_object_get(first, "blended_num"))) {
@@ -1154,8 +1146,8 @@ static void S_vendors(const struct catalog *cat, const struct S_index *ix,
 	}
 }
 
-/* The models of the view, made in parts: model i takes the offers from
- * starts[i] on (see S_model) into out[i]. */
+/* The models of the view, made in parts: model i has the offers
+ * [starts[2i], starts[2i + 1]) of all_offers, made into out[i]. */
 struct S_model_job {
 	const struct catalog *cat;
 	json_t *all_offers;
@@ -1166,11 +1158,10 @@ struct S_model_job {
 static void S_models_part(void *ctx, size_t begin, size_t end)
 {
 	struct S_model_job *job = ctx;
-	for (size_t i = begin; i < end; i++) {
-		size_t next = job->starts[i];
+	for (size_t i = begin; i < end; i++)
 		job->out[i] =
-		    S_model(&job->cat->models[i], job->all_offers, &next);
-	}
+		    S_model(&job->cat->models[i], job->all_offers,
+			    job->starts[2 * i], job->starts[2 * i + 1]);
 }
 
 /* The clean pass (see view_build) in two parts: the offer rows, and the
@@ -1225,18 +1216,26 @@ json_t *view_build(const struct catalog *cat, json_t *snapshot)
 	S_vendors(cat, &ix, snapshot, vendors, all_offers);
 	S_index_release(cat, &ix);
 	S_sort_offers(all_offers, S_compare_offers_by_model);
-	/* where each model's offers start (all_offers is sorted by model
-	 * id), then the models in parts */
+	/* each model's range of all_offers (sorted by model id, like the
+	 * models; rows of a model not in the catalog are passed over), then
+	 * the models in parts */
 	size_t n_all = json_array_size(all_offers), next = 0;
-	size_t *starts = xmalloc((cat->n_models + 1) * sizeof(*starts));
+	size_t *starts = xmalloc((2 * cat->n_models + 1) * sizeof(*starts));
 	json_t **made = xcalloc(cat->n_models + 1, sizeof(*made));
 	for (size_t i = 0; i < cat->n_models; i++) {
-		starts[i] = next;
+		const char *id = cat->models[i].id;
 		while (next < n_all &&
 		       strcmp(S_key_text(json_array_get(all_offers, next),
 					 "model_id"),
-			      cat->models[i].id) <= 0)
+			      id) < 0)
 			next++;
+		starts[2 * i] = next;
+		while (next < n_all &&
+		       strcmp(S_key_text(json_array_get(all_offers, next),
+					 "model_id"),
+			      id) == 0)
+			next++;
+		starts[2 * i + 1] = next;
 	}
 	struct S_model_job job = {cat, all_offers, starts, made};
 	S_in_parallel(cat->n_models, S_MODEL_THREADS_MIN_MODELS, S_models_part,
