@@ -320,13 +320,24 @@ static void S_date_of(const char *time, char out[11])
 	}
 }
 
-/* Strings every offer row of a vendor (or of a model) repeats: made once
- * and shared by reference (a row then costs fewer values; the text is
- * the same). */
+/* Which vendors name each vendor under via, and which models each lab
+ * makes, for every vendor at once (vendor i's are items [start[i],
+ * start[i + 1]) of the list, in catalog order): a vendor then costs no
+ * scan of the whole catalog. */
+struct S_index {
+	size_t *resold_start, *resold; /* vendor indexes */
+	size_t *made_start, *made;     /* model indexes */
+	/* each model's id and name as JSON strings, shared by its rows */
+	json_t **model_id, **model_name;
+	json_t *declared, *live; /* the two origins */
+};
+
+/* Strings every offer row of a vendor repeats: made once and shared by
+ * reference (a row then costs fewer values; the text is the same); the
+ * model's and the origin's come from the index. */
 struct S_row_strings {
 	json_t *vendor_id, *vendor_name, *layer, *layer_name;
-	json_t *const *model_id, *const *model_name; /* by model index */
-	json_t *declared, *live;
+	const struct S_index *ix;
 };
 
 static json_t *S_offer_row(const struct catalog *cat,
@@ -388,8 +399,8 @@ static json_t *S_offer_row(const struct catalog *cat,
 	SET("layer_name", json_incref(rs->layer_name));
 	if (m) {
 		size_t mi = (size_t)(m - cat->models);
-		SET("model_id", json_incref(rs->model_id[mi]));
-		SET("model_name", json_incref(rs->model_name[mi]));
+		SET("model_id", json_incref(rs->ix->model_id[mi]));
+		SET("model_name", json_incref(rs->ix->model_name[mi]));
 	} else {
 		SET("model_id", S_str(o->model));
 		SET("model_name", S_str(o->model));
@@ -406,7 +417,8 @@ static json_t *S_offer_row(const struct catalog *cat,
 	SET("context", S_int_or_null(context));
 	SET("context_label", S_count_label(context));
 	SET("openai_compatible", json_boolean(compatible));
-	SET("origin", json_incref(live_price ? rs->live : rs->declared));
+	SET("origin",
+	    json_incref(live_price ? rs->ix->live : rs->ix->declared));
 	SET("source", S_str(live_price ? NULL : o->source));
 	SET("checked", S_str(live_price ? NULL : o->checked));
 	SET("live_at", S_str(live_at));
@@ -572,18 +584,6 @@ static json_t *S_also_listed(const struct S_live_index *li)
 	return arr;
 }
 
-/* Which vendors name each vendor under via, and which models each lab
- * makes, for every vendor at once (vendor i's are items [start[i],
- * start[i + 1]) of the list, in catalog order): a vendor then costs no
- * scan of the whole catalog. */
-struct S_index {
-	size_t *resold_start, *resold; /* vendor indexes */
-	size_t *made_start, *made;     /* model indexes */
-	/* each model's id and name as JSON strings, shared by its rows */
-	json_t **model_id, **model_name;
-	json_t *declared, *live; /* the two origins */
-};
-
 /* Fills start (n_groups + 1 entries) and items from the pairs (group[k],
  * item[k]), k < n, keeping their order within a group. */
 static void S_group(size_t n_groups, const size_t *group, const size_t *item,
@@ -738,11 +738,9 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 						      "name", m->name));
 	}
 	json_object_set_new(obj, "models_made", made);
-	struct S_row_strings rs = {
-	    S_str(v->id),    S_str(v->name),
-	    S_str(v->layer), S_str(S_layer_name(v->layer)),
-	    ix->model_id,    ix->model_name,
-	    ix->declared,    ix->live};
+	struct S_row_strings rs = {S_str(v->id), S_str(v->name),
+				   S_str(v->layer),
+				   S_str(S_layer_name(v->layer)), ix};
 	json_t *offers = json_array();
 	for (size_t k = 0; k < v->n_offers; k++) {
 		json_t *row =
