@@ -8,8 +8,6 @@
 
 #include <jansson.h>
 
-#include "xalloc.h"
-
 #if defined(__SANITIZE_ADDRESS__)
 #define S_ARENA_OFF 1
 #elif defined(__has_feature)
@@ -26,11 +24,14 @@
 /* Allocations larger than this get pages of their own. */
 #define S_LARGEST (S_BLOCK / 16)
 
-static char *S_base;		 /* the reservation, or NULL */
-static atomic_size_t S_next;	 /* offset of the next block to hand out */
-static atomic_bool S_active;	 /* between arena_begin and arena_end */
-static atomic_size_t S_used;	 /* bytes handed out */
-static _Thread_local char *S_at; /* this thread's block: [S_at, S_end) */
+static char *S_base;	     /* the reservation, or NULL */
+static atomic_size_t S_next; /* offset of the next block to hand out */
+static atomic_bool S_active; /* between arena_begin and arena_end */
+static atomic_size_t S_used; /* bytes handed out */
+/* this thread's block: [S_at, S_end); a thread that lives across
+ * arena_release keeps a stale one, so only short-lived threads (the
+ * view's) and the releasing thread may allocate in the arena */
+static _Thread_local char *S_at;
 static _Thread_local char *S_end;
 
 static bool S_owns(const void *p)
@@ -68,16 +69,16 @@ static void *S_malloc(size_t size)
 {
 	if (!atomic_load_explicit(&S_active, memory_order_relaxed))
 		return malloc(size);
-	void *p;
+	void *p = NULL;
 	if (size > S_LARGEST) {
 		size = (size + 4095) & ~(size_t)4095;
 		p = S_take_large(size);
 	} else {
 		size = (size + 15) & ~(size_t)15; /* malloc's alignment */
-		if ((size_t)(S_end - S_at) < size && !S_take_block())
-			return malloc(size); /* out of memory: see below */
-		p = S_at;
-		S_at += size;
+		if ((size_t)(S_end - S_at) >= size || S_take_block()) {
+			p = S_at;
+			S_at += size;
+		}
 	}
 	/* only when the system refuses memory: malloc, which arena_release
 	 * does not free (the process is about to fail anyway) */
