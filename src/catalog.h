@@ -51,6 +51,8 @@ struct signal {
 	long value_usd;
 	char *date;
 	char *source;
+	char *checked;
+	struct loc checked_loc;
 	char *note;
 };
 

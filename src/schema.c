@@ -112,7 +112,14 @@ static const struct field S_signal_fields[] = {
     {.name = "source",
      .type = FT_URL,
      .required = true,
-     .offset = offsetof(struct signal, source)},
+     .offset = offsetof(struct signal, source),
+     .description = "Where the event is reported."},
+    {.name = "checked",
+     .type = FT_DATE,
+     .required = true,
+     .offset = offsetof(struct signal, checked),
+     .loc_offset = LOC(struct signal, checked_loc),
+     .description = "The day the source was read."},
     {.name = "note", .type = FT_LINE, .offset = offsetof(struct signal, note)},
 };
 

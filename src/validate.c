@@ -155,6 +155,14 @@ static void S_check_vendor(struct catalog *cat, struct vendor *v,
 	}
 	for (size_t k = 0; k < v->n_offers; k++)
 		S_check_offer(cat, v, k, diags);
+	for (size_t k = 0; k < v->n_signals; k++) {
+		const struct signal *s = &v->signals[k];
+		if (s->date && s->checked && strcmp(s->checked, s->date) < 0)
+			diag_error(diags, s->checked_loc,
+				   "signal checked %s, before the event's date "
+				   "%s",
+				   s->checked, s->date);
+	}
 }
 
 /* The newest date anywhere in the catalog's prices and signals; stale
@@ -171,13 +179,19 @@ static long S_newest_day(const struct catalog *cat)
 				if (d > newest)
 					newest = d;
 			}
-		for (size_t k = 0; k < v->n_signals; k++)
-			if (v->signals[k].date) {
-				long d =
-				    validate_day_number(v->signals[k].date);
+		for (size_t k = 0; k < v->n_signals; k++) {
+			const struct signal *s = &v->signals[k];
+			const char *day =
+			    s->checked && (!s->date || strcmp(s->checked,
+							      s->date) > 0)
+				? s->checked
+				: s->date;
+			if (day) {
+				long d = validate_day_number(day);
 				if (d > newest)
 					newest = d;
 			}
+		}
 	}
 	return newest;
 }

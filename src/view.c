@@ -497,20 +497,33 @@ static json_t *S_signals(const struct vendor *v)
 	    {"launch", "Launch"},
 	};
 	json_t *arr = json_array();
+	/* Newest first; the catalog's order breaks ties. */
+	size_t *order = xmalloc((v->n_signals + 1) * sizeof(*order));
 	for (size_t i = 0; i < v->n_signals; i++) {
-		const struct signal *s = &v->signals[i];
+		size_t j = i;
+		while (j > 0 && strcmp(v->signals[order[j - 1]].date,
+				       v->signals[i].date) < 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	for (size_t i = 0; i < v->n_signals; i++) {
+		const struct signal *s = &v->signals[order[i]];
 		const char *label = s->kind;
 		for (size_t k = 0; k < 4; k++)
 			if (strcmp(labels[k][0], s->kind) == 0)
 				label = labels[k][1];
 		json_array_append_new(
 		    arr,
-		    json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "kind",
-			      s->kind, "kind_label", label, "value_usd",
-			      S_int_or_null(s->value_usd), "value_label",
-			      S_usd_label(s->value_usd), "date", s->date,
-			      "source", s->source, "note", S_str(s->note)));
+		    json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o}",
+			      "kind", s->kind, "kind_label", label,
+			      "value_usd", S_int_or_null(s->value_usd),
+			      "value_label", S_usd_label(s->value_usd),
+			      "date", s->date, "source", s->source, "checked",
+			      s->checked, "note", S_str(s->note)));
 	}
+	free(order);
 	return arr;
 }
 
@@ -936,10 +949,15 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 			    strcmp(v->offers[k].checked, best) > 0)
 				snprintf(best, sizeof(best), "%s",
 					 v->offers[k].checked);
-		for (size_t k = 0; k < v->n_signals; k++)
-			if (strcmp(v->signals[k].date, best) > 0)
-				snprintf(best, sizeof(best), "%s",
-					 v->signals[k].date);
+		for (size_t k = 0; k < v->n_signals; k++) {
+			const struct signal *s = &v->signals[k];
+			const char *day = s->checked &&
+						  strcmp(s->checked, s->date) > 0
+					      ? s->checked
+					      : s->date;
+			if (strcmp(day, best) > 0)
+				snprintf(best, sizeof(best), "%s", day);
+		}
 		json_t *live = S_live_vendor(snapshot, v->id);
 		char day[11];
 		S_date_of(

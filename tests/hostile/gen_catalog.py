@@ -105,7 +105,8 @@ def main():
         if line_ok:
             v.append(f'    note: {q(s)}\n')
         v += ['signals:\n', '  - kind: funding\n', '    value_usd: 1000\n',
-              f'    date: {CHECKED}\n', f'    source: {q(url(i + 4))}\n']
+              f'    date: {CHECKED}\n', f'    source: {q(url(i + 4))}\n',
+              f'    checked: {CHECKED}\n']
         if line_ok:
             v.append(f'    note: {q(s)}\n')
         with open(os.path.join(cat, 'vendors', vid + '.yaml'), 'w', encoding='utf-8') as f:
