@@ -35,12 +35,18 @@ struct listing_entry *listing_find(struct listing *l, const char *id);
 /* Sorts by id (bytewise) and drops exact-duplicate ids, keeping the first. */
 void listing_sort(struct listing *l);
 
-/* Formats a price the one way stackmap prints prices everywhere (snapshot,
- * pages, CSV): rounded to 6 decimal places, trailing zeros removed, so
- * 0.15 is "0.15", 3.9e-7*1e6 is "0.39", 2 is "2", and a value that rounds
- * to zero is "0", never "-0". NAN (and any non-finite value) gives "".
- * Writes at most 32 bytes into out. Returns out. */
+/* Formats a price the one way stackmap records prices (snapshot, diffs):
+ * rounded to 6 decimal places, trailing zeros removed, so 0.15 is
+ * "0.15", 3.9e-7*1e6 is "0.39", 2 is "2", and a value that rounds to zero is
+ * "0", never "-0". NAN (and any non-finite value) gives "". Writes at most 32
+ * bytes into out. Returns out. */
 char *listing_format_price(double usd_per_million, char out[32]);
+
+/* The same text, padded to at least two decimals as money is read
+ * ("0.1" is "0.10", "2" is "2.00", "0.135" stays): what pages, exports and
+ * `choose` show. The snapshot and diffs keep listing_format_price's. */
+char *listing_format_price_display(double usd_per_million, char out[32]);
+
 /* Rounds a price to the printed precision (6 decimals), so that stored
  * values compare equal exactly when their printed forms are equal. NAN
  * stays NAN; -0 becomes 0. */

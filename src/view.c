@@ -98,7 +98,7 @@ static json_t *S_price_str(double v)
 	if (!isfinite(v) || v > PRICE_MAX)
 		v = NAN;
 	char tmp[32];
-	return json_string_nocheck(listing_format_price(v, tmp));
+	return json_string_nocheck(listing_format_price_display(v, tmp));
 }
 
 static json_t *S_price_num(double v)
@@ -320,13 +320,15 @@ static void S_date_of(const char *time, char out[11])
 	}
 }
 
-/* Which vendors name each vendor under via, and which models each lab
- * makes, for every vendor at once (vendor i's are items [start[i],
- * start[i + 1]) of the list, in catalog order): a vendor then costs no
- * scan of the whole catalog. */
+/* Who resells whom, and which models each lab makes, for every vendor at
+ * once (vendor i's are items [start[i], start[i + 1]) of the list, in
+ * catalog order, each once): a vendor then costs no scan of the whole
+ * catalog. A vendor resells another when the other names it under via, or
+ * when it offers a model the other made. */
 struct S_index {
-	size_t *resold_start, *resold; /* vendor indexes */
-	size_t *made_start, *made;     /* model indexes */
+	size_t *resold_start, *resold;	   /* vendor indexes it resells */
+	size_t *sold_via_start, *sold_via; /* vendor indexes reselling it */
+	size_t *made_start, *made;	   /* model indexes */
 	/* each model's id and name as JSON strings, shared by its rows */
 	json_t **model_id, **model_name;
 	json_t *declared, *live; /* the two origins */
@@ -517,11 +519,11 @@ static json_t *S_signals(const struct vendor *v)
 		json_array_append_new(
 		    arr,
 		    json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o}",
-			      "kind", s->kind, "kind_label", label,
-			      "value_usd", S_int_or_null(s->value_usd),
-			      "value_label", S_usd_label(s->value_usd),
-			      "date", s->date, "source", s->source, "checked",
-			      s->checked, "note", S_str(s->note)));
+			      "kind", s->kind, "kind_label", label, "value_usd",
+			      S_int_or_null(s->value_usd), "value_label",
+			      S_usd_label(s->value_usd), "date", s->date,
+			      "source", s->source, "checked", s->checked,
+			      "note", S_str(s->note)));
 	}
 	free(order);
 	return arr;
@@ -633,19 +635,64 @@ static void S_pairs_push(struct S_pairs *p, size_t group, size_t item)
 	p->item[p->n++] = item;
 }
 
+static int S_compare_pair(const void *pa, const void *pb)
+{
+	const size_t *a = pa, *b = pb;
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	return a[1] < b[1] ? -1 : a[1] > b[1];
+}
+
+/* Sorts p's pairs by group, then item, and drops repeated pairs. */
+static void S_pairs_unique(struct S_pairs *p)
+{
+	size_t *pairs = xmalloc((p->n ? p->n : 1) * 2 * sizeof(*pairs));
+	for (size_t k = 0; k < p->n; k++) {
+		pairs[2 * k] = p->group[k];
+		pairs[2 * k + 1] = p->item[k];
+	}
+	qsort(pairs, p->n, 2 * sizeof(*pairs), S_compare_pair);
+	size_t n = 0;
+	for (size_t k = 0; k < p->n; k++) {
+		if (n && p->group[n - 1] == pairs[2 * k] &&
+		    p->item[n - 1] == pairs[2 * k + 1])
+			continue;
+		p->group[n] = pairs[2 * k];
+		p->item[n] = pairs[2 * k + 1];
+		n++;
+	}
+	p->n = n;
+	free(pairs);
+}
+
 static void S_index_build(const struct catalog *cat, struct S_index *ix)
 {
-	struct S_pairs resold = {0}, made = {0};
+	struct S_pairs resold = {0}, sold_via = {0}, made = {0};
 	for (size_t i = 0; i < cat->n_vendors; i++) {
 		const struct vendor *o = &cat->vendors[i];
 		for (size_t k = 0; k < o->via.count; k++) {
 			const struct vendor *t =
 			    catalog_find_vendor(cat, o->via.items[k]);
-			if (t)
+			if (t && t != o) {
 				S_pairs_push(&resold,
 					     (size_t)(t - cat->vendors), i);
+				S_pairs_push(&sold_via, i,
+					     (size_t)(t - cat->vendors));
+			}
+		}
+		for (size_t k = 0; k < o->n_offers; k++) {
+			const struct model *m = o->offers[k].model_ref;
+			const struct vendor *lab = m ? m->lab_ref : NULL;
+			if (lab && lab != o) {
+				S_pairs_push(&resold, i,
+					     (size_t)(lab - cat->vendors));
+				S_pairs_push(&sold_via,
+					     (size_t)(lab - cat->vendors), i);
+			}
 		}
 	}
+	S_pairs_unique(&resold);
+	S_pairs_unique(&sold_via);
 	for (size_t i = 0; i < cat->n_models; i++) {
 		const struct vendor *lab = cat->models[i].lab_ref;
 		if (lab)
@@ -655,8 +702,12 @@ static void S_index_build(const struct catalog *cat, struct S_index *ix)
 		&ix->resold_start, &ix->resold);
 	S_group(cat->n_vendors, made.group, made.item, made.n, &ix->made_start,
 		&ix->made);
+	S_group(cat->n_vendors, sold_via.group, sold_via.item, sold_via.n,
+		&ix->sold_via_start, &ix->sold_via);
 	free(resold.group);
 	free(resold.item);
+	free(sold_via.group);
+	free(sold_via.item);
 	free(made.group);
 	free(made.item);
 	size_t nm = cat->n_models ? cat->n_models : 1;
@@ -674,6 +725,8 @@ static void S_index_release(const struct catalog *cat, struct S_index *ix)
 {
 	free(ix->resold_start);
 	free(ix->resold);
+	free(ix->sold_via_start);
+	free(ix->sold_via);
 	free(ix->made_start);
 	free(ix->made);
 	for (size_t i = 0; i < cat->n_models; i++) {
@@ -713,9 +766,9 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 	for (size_t i = 0; i < v->strengths.count; i++)
 		json_array_append_new(
 		    strengths,
-		    json_pack("{s:s, s:s}", "id", v->strengths.items[i],
-			      "label",
-			      S_strength_label(v->strengths.items[i])));
+		    json_pack("{s:s, s:s, s:b}", "id", v->strengths.items[i],
+			      "label", S_strength_label(v->strengths.items[i]),
+			      "first", i == 0));
 	json_object_set_new(obj, "strengths", strengths);
 	json_object_set_new(obj, "docs", S_str(v->docs));
 	json_object_set_new(obj, "pricing_url", S_str(v->pricing_url));
@@ -744,6 +797,12 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 		json_array_append_new(
 		    resells, S_vendor_ref(&cat->vendors[ix->resold[k]]));
 	json_object_set_new(obj, "resells", resells);
+	json_t *sold_via = json_array();
+	for (size_t k = ix->sold_via_start[vi]; k < ix->sold_via_start[vi + 1];
+	     k++)
+		json_array_append_new(
+		    sold_via, S_vendor_ref(&cat->vendors[ix->sold_via[k]]));
+	json_object_set_new(obj, "sold_via", sold_via);
 	json_t *made = json_array();
 	for (size_t k = ix->made_start[vi]; k < ix->made_start[vi + 1]; k++) {
 		const struct model *m = &cat->models[ix->made[k]];
@@ -786,11 +845,35 @@ static json_t *S_model(const struct model *m, json_t *all_offers, size_t begin,
 	json_t *offers = json_array();
 	for (size_t i = begin; i < end; i++)
 		json_array_append(offers, json_array_get(all_offers, i));
-	json_t *cheapest = json_null();
+	/* The cheapest blended price, and every host tied at it: all are
+	 * marked, the first (by vendor id) is "cheapest", the others are
+	 * "tied_with" it. */
+	json_t *cheapest = json_null(), *tied_with = json_array();
 	json_t *first = json_array_get(offers, 0);
-	if (first && json_is_number(json_object_get(first, "blended_num"))) {
-		json_object_set_new(first, "cheapest", json_true());
+	json_t *low = json_object_get(first, "blended_num");
+	if (first && json_is_number(low)) {
 		cheapest = json_incref(first);
+		for (size_t i = 0; i < json_array_size(offers); i++) {
+			json_t *row = json_array_get(offers, i);
+			json_t *b = json_object_get(row, "blended_num");
+			if (!json_is_number(b) ||
+			    json_number_value(b) != json_number_value(low))
+				break;
+			json_object_set_new(row, "cheapest", json_true());
+			if (i > 0 &&
+			    strcmp(S_key_text(row, "vendor_id"),
+				   S_key_text(json_array_get(offers, i - 1),
+					      "vendor_id")) != 0)
+				json_array_append_new(
+				    tied_with,
+				    json_pack(
+					"{s:O, s:O, s:b}", "vendor_id",
+					json_object_get(row, "vendor_id"),
+					"vendor_name",
+					json_object_get(row, "vendor_name"),
+					"first",
+					json_array_size(tied_with) == 0));
+		}
 	}
 	/* distinct vendors: sorted ids, counted once each */
 	size_t n_offers = json_array_size(offers), hosts = 0;
@@ -804,15 +887,15 @@ static json_t *S_model(const struct model *m, json_t *all_offers, size_t begin,
 	json_t *lab = m->lab_ref ? S_vendor_ref(m->lab_ref) : json_null();
 	return json_pack(
 	    "{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-	    " s:o, s:I, s:o}",
+	    " s:o, s:I, s:b, s:o, s:o}",
 	    "id", m->id, "name", m->name, "lab", lab, "open_weights",
 	    m->open_weights == 1, "license", S_str(m->license), "context",
 	    S_int_or_null(m->context), "context_label",
 	    S_count_label(m->context), "released", S_str(m->released),
 	    "parameters", S_str(m->parameters), "summary", S_str(m->summary),
 	    "homepage", S_str(m->homepage), "source", S_str(m->source),
-	    "offers", offers, "host_count", (json_int_t)hosts, "cheapest",
-	    cheapest);
+	    "offers", offers, "host_count", (json_int_t)hosts, "has_offers",
+	    n_offers > 0, "cheapest", cheapest, "tied_with", tied_with);
 }
 
 /* ---- the stack map's geometry (SVG user units) ---- */
@@ -951,10 +1034,10 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 					 v->offers[k].checked);
 		for (size_t k = 0; k < v->n_signals; k++) {
 			const struct signal *s = &v->signals[k];
-			const char *day = s->checked &&
-						  strcmp(s->checked, s->date) > 0
-					      ? s->checked
-					      : s->date;
+			const char *day =
+			    s->checked && strcmp(s->checked, s->date) > 0
+				? s->checked
+				: s->date;
 			if (strcmp(day, best) > 0)
 				snprintf(best, sizeof(best), "%s", day);
 		}
@@ -1207,7 +1290,8 @@ static void S_clean_part(void *ctx, size_t begin, size_t end)
 				json_object_foreach(item, k, v)
 				{
 					if (strcmp(k, "offers") != 0 &&
-					    strcmp(k, "cheapest") != 0)
+					    strcmp(k, "cheapest") != 0 &&
+					    strcmp(k, "tied_with") != 0)
 						text_clean_tree(v);
 				}
 			}
