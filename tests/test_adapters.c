@@ -190,6 +190,24 @@ static void test_listing_format_price(void **state)
 	assert_false(signbit(listing_round_price(-0.0)));
 }
 
+#define SHOWN(v) listing_format_price_display((v), (char[32]){0})
+
+static void test_listing_format_price_display(void **state)
+{
+	(void)state;
+	assert_string_equal(SHOWN(0.1), "0.10");
+	assert_string_equal(SHOWN(2), "2.00");
+	assert_string_equal(SHOWN(0), "0.00");
+	assert_string_equal(SHOWN(0.135), "0.135");
+	assert_string_equal(SHOWN(0.15), "0.15");
+	assert_string_equal(SHOWN(1234.5), "1234.50");
+	assert_string_equal(SHOWN(0.000001), "0.000001");
+	assert_string_equal(SHOWN(NAN), "");
+	assert_string_equal(SHOWN(1e300), "1e+300");
+	assert_true(strlen(SHOWN(-1.7976931348623157e308)) < 32);
+	assert_true(strlen(SHOWN(999999999.999999)) < 32);
+}
+
 static void test_listing_sort(void **state)
 {
 	(void)state;
@@ -1439,6 +1457,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_listing_format_price),
+	    cmocka_unit_test(test_listing_format_price_display),
 	    cmocka_unit_test(test_listing_sort),
 	    cmocka_unit_test(test_adapter_find),
 	    cmocka_unit_test(test_real_openai),

@@ -61,14 +61,14 @@ static void test_live_match(void **state)
 	json_t *hostx = S_vendor(*state, "hostx");
 	json_t *row = S_row(hostx, "Org/Open-70B");
 	assert_string_equal(S_text(row, "origin"), "live");
-	assert_string_equal(S_text(row, "input"), "0.2");
-	assert_string_equal(S_text(row, "output"), "0.6");
+	assert_string_equal(S_text(row, "input"), "0.20");
+	assert_string_equal(S_text(row, "output"), "0.60");
 	row = S_row(hostx, "Org/Open-70B-Lite");
 	assert_string_equal(S_text(row, "origin"), "live");
-	assert_string_equal(S_text(row, "input"), "0.1");
+	assert_string_equal(S_text(row, "input"), "0.10");
 	row = S_row(hostx, "org/open-70b-turbo");
 	assert_string_equal(S_text(row, "origin"), "declared");
-	assert_string_equal(S_text(row, "input"), "1.2");
+	assert_string_equal(S_text(row, "input"), "1.20");
 }
 
 /* Listing entries that no offer names, ignoring case, in byte order. */
