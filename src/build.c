@@ -737,18 +737,44 @@ static int S_choose_pages(struct build *b)
 	return S_page_done(b, "choose", "choose", ctx);
 }
 
+/* The path of base_url, ending in '/': the 404 page is served for any
+ * missing path, so its links start from the site's root, not from a
+ * relative "../". "https://x.org/sub/" gives "/sub/"; no path gives "/". */
+static json_t *S_base_path(const char *base_url)
+{
+	const char *p = base_url ? strstr(base_url, "://") : NULL;
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (!p)
+		return json_string("/");
+	size_t n = strcspn(p, "?#");
+	char *path = xmalloc(n + 2);
+	memcpy(path, p, n);
+	if (n == 0 || path[n - 1] != '/')
+		path[n++] = '/';
+	path[n] = '\0';
+	json_t *out = json_string(path);
+	free(path);
+	return out ? out : json_string("/");
+}
+
 /* changes, 404, the layers and the primers: small. */
 static int S_other_pages(struct build *b, const struct catalog *cat)
 {
 	json_t *ctx =
 	    S_context(b, "changes", "changes", "Changes",
 		      "Price and listing changes seen by the live probes.");
-	json_object_set(ctx, "changes", json_object_get(b->view, "changes"));
+	json_t *changes = json_object_get(b->view, "changes");
+	json_object_set(ctx, "changes", changes);
+	json_object_set_new(ctx, "has_changes",
+			    json_boolean(json_array_size(changes) > 0));
 	if (S_page_done(b, "changes", "changes", ctx) != 0)
 		return -1;
 	ctx = S_context(b, "404", "404", "Page not found",
 			"This page does not exist.");
-	json_object_set_new(ctx, "root", json_string("/"));
+	json_object_set_new(
+	    ctx, "root",
+	    S_base_path(json_string_value(json_object_get(
+		json_object_get(b->view, "site"), "base_url"))));
 	if (S_page_done(b, "404", "404", ctx) != 0)
 		return -1;
 	if (S_layer_pages(b) != 0)

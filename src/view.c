@@ -829,9 +829,13 @@ static json_t *S_vendor(const struct catalog *cat, const struct S_index *ix,
 	json_object_set_new(obj, "offer_count",
 			    json_integer((json_int_t)v->n_offers));
 	json_object_set_new(obj, "signals", S_signals(v));
+	json_object_set_new(obj, "has_signals", json_boolean(v->n_signals > 0));
+	json_object_set_new(obj, "has_offers", json_boolean(v->n_offers > 0));
 	json_object_set_new(obj, "live", S_live_summary(live));
-	json_object_set_new(obj, "also_listed",
-			    live ? S_also_listed(&li) : json_array());
+	json_t *also = live ? S_also_listed(&li) : json_array();
+	json_object_set_new(obj, "has_also_listed",
+			    json_boolean(json_array_size(also) > 0));
+	json_object_set_new(obj, "also_listed", also);
 	S_live_index_release(&li);
 	return obj;
 }

@@ -642,6 +642,13 @@ await check('screenshots at 1280x800 and 390x844; no sideways page scroll at 390
 				await p.screenshot({ path: path.join(shotDir, `${name}-${w}x${h}.png`) });
 				const sw = await p.evaluate(() => document.documentElement.scrollWidth);
 				if (sw > w + 1) problems.push(`${name}.html at ${w}px: the page scrolls sideways (scrollWidth ${sw})`);
+				if (name === 'index') {
+					// the map's vendor labels stay readable: at least 10 CSS px
+					const small = await p.evaluate(() => [...document.querySelectorAll('.stackmap-svg .sm-box-text')]
+						.map((t) => t.getBoundingClientRect().height)
+						.filter((hgt) => hgt > 0 && hgt < 10).length);
+					if (small) problems.push(`index.html at ${w}px: ${small} map labels are under 10 px tall`);
+				}
 			}
 		} finally {
 			await c.close();
