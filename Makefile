@@ -19,6 +19,8 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-DSTACKMAP_DATADIR='"$(DATADIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 BUILD   ?= build
 BIN     ?= stackmap
@@ -40,7 +42,8 @@ $(BUILD)/.deps: scripts/deps.sh
 	@sh scripts/deps.sh build
 	@touch $@
 
-$(BUILD)/.deps-check: scripts/deps.sh
+# after .deps: under make -j two apt-get runs must not race for dpkg's lock
+$(BUILD)/.deps-check: scripts/deps.sh | $(BUILD)/.deps
 	@mkdir -p $(BUILD)
 	@sh scripts/deps.sh check
 	@touch $@
@@ -56,7 +59,8 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h) VERSION | $(BUILD)/.deps
 
 $(BUILD)/tests/%: tests/%.c $(LIBOBJ) | $(BUILD)/.deps-check
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LIBS) \
+	  $(CMOCKA_LIBS)
 
 # Rules contributed per stage (fixture server, fuzzers, benchmarks).
 -include $(sort $(wildcard mk/*.mk))

@@ -1,5 +1,7 @@
 /* stackmap: turns a YAML catalog of the AI stack into a published map.
  * This file parses the command line and dispatches; nothing more. */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,8 @@ static const char S_usage[] =
     "  -h, --help        this help; 'stackmap COMMAND --help' for a "
     "command\n"
     "  -V, --version     print the version\n"
+    "The long global options may also follow the command, e.g.\n"
+    "'stackmap build --out public'.\n"
     "\n"
     "exit status: 0 ok, 1 invalid input, 2 usage, 3 I/O or system "
     "error,\n"
@@ -210,15 +214,65 @@ static int S_choose_number(int (*parse)(const char *, double *, const char **),
 	return S_usage_error(msg, usage);
 }
 
+/* The global options a command also accepts after its name, with values
+ * no command option uses. */
+enum {
+	LATE_CATALOG = 0x100,
+	LATE_TEMPLATES,
+	LATE_OUT,
+	LATE_SNAPSHOT,
+	LATE_QUIET,
+	LATE_VERBOSE
+};
+
+static const struct option S_late_globals[] = {
+    {"catalog", required_argument, NULL, LATE_CATALOG},
+    {"templates", required_argument, NULL, LATE_TEMPLATES},
+    {"out", required_argument, NULL, LATE_OUT},
+    {"snapshot", required_argument, NULL, LATE_SNAPSHOT},
+    {"quiet", no_argument, NULL, LATE_QUIET},
+    {"verbose", no_argument, NULL, LATE_VERBOSE},
+};
+
+#define N_LATE (sizeof(S_late_globals) / sizeof(S_late_globals[0]))
+
 static int S_parse_command(const struct command *cmd, int argc, char **argv,
 			   struct options *opt)
 {
+	/* the command's options, then the late globals, then the end mark */
+	struct option longopts[32];
+	size_t n = 0;
+	while (cmd->longopts[n].name && n < 32 - N_LATE - 1) {
+		longopts[n] = cmd->longopts[n];
+		n++;
+	}
+	for (size_t k = 0; k < N_LATE; k++)
+		longopts[n++] = S_late_globals[k];
+	longopts[n] = (struct option){NULL, 0, NULL, 0};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, cmd->shortopts, cmd->longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, cmd->shortopts, longopts, NULL)) !=
+	       -1) {
 		char *end = NULL;
 		switch (c) {
+		case LATE_CATALOG:
+			opt->catalog_dir = optarg;
+			break;
+		case LATE_TEMPLATES:
+			opt->templates_dir = optarg;
+			break;
+		case LATE_OUT:
+			opt->out_dir = optarg;
+			break;
+		case LATE_SNAPSHOT:
+			opt->snapshot = optarg;
+			break;
+		case LATE_QUIET:
+			opt->quiet = true;
+			break;
+		case LATE_VERBOSE:
+			opt->verbose = true;
+			break;
 		case 'h':
 			fputs(cmd->usage, stdout);
 			exit(EXIT_OK);
@@ -402,6 +456,22 @@ int main(int argc, char **argv)
 	}
 	if (!opt.templates_dir)
 		opt.templates_dir = templates_default = datadir_templates();
+	/* a catalog folder that cannot be opened at all is an I/O error, not
+	 * an invalid catalog */
+	if (cmd->run == validate_run || cmd->run == build_run ||
+	    cmd->run == probe_run || cmd->run == choose_run) {
+		DIR *dir = opendir(opt.catalog_dir);
+		if (!dir) {
+			fprintf(stderr,
+				"%s: error: cannot open the catalog "
+				"folder: %s\n",
+				opt.catalog_dir, strerror(errno));
+			free(snapshot_default);
+			free(templates_default);
+			return EXIT_SYSTEM;
+		}
+		closedir(dir);
+	}
 	rc = cmd->run(&opt);
 	free(snapshot_default);
 	free(templates_default);

@@ -48,7 +48,12 @@ expect 0 "validate mini" "$bin" --catalog tests/fixtures/mini validate
 contains "$tmp/err" "4 vendors, 2 models, 3 offers, 1 primers: 0 errors, 0 warnings" "validate summary"
 expect 0 "validate bundled catalog" "$bin" --catalog catalog validate --strict
 contains "$tmp/err" "0 errors, 0 warnings" "bundled catalog validates clean"
-expect 1 "missing catalog" "$bin" --catalog "$tmp/none" validate
+expect 3 "missing catalog folder" "$bin" --catalog "$tmp/none" validate
+contains "$tmp/err" "$tmp/none: error: cannot open the catalog folder: No such file or directory" "missing catalog folder named"
+expect 3 "missing catalog folder, build" "$bin" --catalog "$tmp/none" --out "$tmp/nosite" build
+# global long options may follow the command
+expect 0 "global option after the command" "$bin" validate --catalog tests/fixtures/mini
+contains "$tmp/err" "4 vendors, 2 models, 3 offers" "global option after the command applies"
 # a warning fails only under --strict
 cp -R tests/fixtures/mini "$tmp/cat"
 sed -i 's/checked: 2026-11-01/checked: 2025-01-01/' "$tmp/cat/vendors/acme-lab.yaml"
