@@ -444,6 +444,12 @@ static bool S_is_decimal(const char *s, bool allow_fraction)
 	return *p == '\0';
 }
 
+bool schema_close_enough(const char *typed, size_t d, size_t most)
+{
+	size_t third = strlen(typed) / 3;
+	return d <= most && d <= (third > 1 ? third : 1);
+}
+
 size_t schema_edit_distance(const char *a, const char *b, size_t cap)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -529,7 +535,9 @@ static void S_enum_error(struct diags *diags, struct loc at,
 	const char *close = NULL;
 	for (size_t i = 0; f->values[i]; i++) {
 		buf_printf(&allowed, "%s%s", i ? ", " : "", f->values[i]);
-		if (!close && schema_edit_distance(got, f->values[i], 2) <= 2)
+		if (!close &&
+		    schema_close_enough(
+			got, schema_edit_distance(got, f->values[i], 2), 2))
 			close = f->values[i];
 	}
 	if (close)
@@ -863,7 +871,8 @@ size_t schema_load(const struct schema *schema, const struct ynode *node,
 			for (size_t i = 0; i < schema->n_fields; i++) {
 				size_t d = schema_edit_distance(
 				    key->text, schema->fields[i].name, 2);
-				if (d < best) {
+				if (d < best &&
+				    schema_close_enough(key->text, d, 2)) {
 					best = d;
 					close = schema->fields[i].name;
 				}

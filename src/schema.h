@@ -82,4 +82,9 @@ bool schema_is_date(const char *s);
 /* Levenshtein distance, capped at cap + 1. */
 size_t schema_edit_distance(const char *a, const char *b, size_t cap);
 
+/* Whether a word at edit distance d from what the user typed is close
+ * enough to suggest: at most `most`, and at most a third of the typed
+ * length (at least 1), so that "x" suggests nothing. */
+bool schema_close_enough(const char *typed, size_t d, size_t most);
+
 #endif

@@ -28,7 +28,7 @@ static const char *S_suggest_model(const struct catalog *cat, const char *id)
 		if (!cat->models[i].id)
 			continue;
 		size_t d = schema_edit_distance(id, cat->models[i].id, 3);
-		if (d < best_d) {
+		if (d < best_d && schema_close_enough(id, d, 3)) {
 			best_d = d;
 			best = cat->models[i].id;
 		}
@@ -44,7 +44,7 @@ static const char *S_suggest_vendor(const struct catalog *cat, const char *id)
 		if (!cat->vendors[i].id)
 			continue;
 		size_t d = schema_edit_distance(id, cat->vendors[i].id, 2);
-		if (d < best_d) {
+		if (d < best_d && schema_close_enough(id, d, 2)) {
 			best_d = d;
 			best = cat->vendors[i].id;
 		}
@@ -182,8 +182,8 @@ static long S_newest_day(const struct catalog *cat)
 		for (size_t k = 0; k < v->n_signals; k++) {
 			const struct signal *s = &v->signals[k];
 			const char *day =
-			    s->checked && (!s->date || strcmp(s->checked,
-							      s->date) > 0)
+			    s->checked && (!s->date ||
+					   strcmp(s->checked, s->date) > 0)
 				? s->checked
 				: s->date;
 			if (day) {
