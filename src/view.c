@@ -935,6 +935,7 @@ static char *S_map_label(const char *name)
 #define MAP_BOX_GAP 8
 #define MAP_BAND_PAD 30
 #define MAP_COLS 5
+#define MAP_BAND_LINE_CHARS 19 /* a band label's line fits the label column */
 
 static json_t *S_map(const struct catalog *cat)
 {
@@ -1000,12 +1001,35 @@ static json_t *S_map(const struct catalog *cat)
 		    l < catalog_layer_count ? S_layers[l].id : "app";
 		const char *name = l < catalog_layer_count ? S_layers[l].name
 							   : "Your application";
+		/* the label wrapped at spaces into lines that fit the label
+		 * column: the first 35 units below the band's top, the next
+		 * 18 below it */
+		json_t *lines = json_array();
+		for (const char *p = name; *p;) {
+			size_t n = strlen(p), cut = n;
+			if (n > MAP_BAND_LINE_CHARS) {
+				cut = 0;
+				for (size_t k = 1; k <= MAP_BAND_LINE_CHARS;
+				     k++)
+					if (p[k] == ' ')
+						cut = k;
+				if (!cut)
+					cut = strcspn(p, " ");
+			}
+			json_array_append_new(
+			    lines,
+			    json_pack("{s:s%, s:i}", "text", p, cut, "dy",
+				      json_array_size(lines) ? 18 : 35));
+			p += cut;
+			while (*p == ' ')
+				p++;
+		}
 		json_array_append_new(
-		    bands,
-		    json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:b}", "layer",
-			      id, "name", name, "y", y, "height", h, "label_y",
-			      y + h / 2 + 5, "index", (int)l, "is_app",
-			      l == catalog_layer_count));
+		    bands, json_pack("{s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:b}",
+				     "layer", id, "name", name, "name_lines",
+				     lines, "y", y, "height", h, "label_y",
+				     y + h / 2 + 5, "index", (int)l, "is_app",
+				     l == catalog_layer_count));
 		if (l == catalog_layer_count) {
 			int bx = MAP_LABEL_W + 7;
 			int bw = MAP_COLS * col_w - 14;
