@@ -499,6 +499,53 @@ if (pricingOk) {
 	};
 	await check('pricing.html: sorting by input price (ascending: non-decreasing input_num)', () => sortCheck(/input/i, 'input_num'));
 	await check('pricing.html: sorting by output price (ascending: non-decreasing output_num)', () => sortCheck(/output/i, 'output_num'));
+	await check('pricing.html: sorting by blended price (ascending: non-decreasing blended_num)', () => sortCheck(/blended/i, 'blended_num'));
+	await check('pricing.html: sorting by context (ascending: non-decreasing context)', () => sortCheck(/context/i, 'context'));
+	await check('pricing.html: sorting by vendor (A to Z by vendor name, either direction first)', async () => {
+		await fresh();
+		const h = headers.find((x) => x.sortable && /^vendor/i.test(x.text));
+		if (!h) return ['no sortable Vendor header'];
+		const names = async () => (await page.evaluate(readRows)).filter((r) => r.visible)
+			.map((r) => (vendors.find((v) => v.id === r.vendor)?.name ?? '').toLowerCase());
+		const problems = [];
+		const sorted = (a, dir) => a.every((v, k) => k === 0 || dir * a[k - 1].localeCompare(v) <= 0);
+		let state = await clickHeader(h);
+		let a = await names();
+		if (!sorted(a, 1) && !sorted(a, -1)) problems.push(`after one click on "${h.text}" the vendors are in no order (aria-sort=${state})`);
+		state = await clickHeader(h);
+		a = await names();
+		if (!sorted(a, 1) && !sorted(a, -1)) problems.push(`after two clicks on "${h.text}" the vendors are in no order (aria-sort=${state})`);
+		return problems;
+	});
+	await check('pricing.html: the "Price source" column is sortable', () =>
+		headers.some((x) => x.sortable && /price source/i.test(x.text)) ? [] : ['the Price source header is not sortable']);
+
+	// model and vendor filters: every choice shows exactly its offers
+	for (const [what, sel, key] of [['model', '#filter-model', 'model_id'], ['vendor', '#filter-vendor', 'vendor_id']]) {
+		await check(`pricing.html: ${what} filter shows exactly that ${what}'s offers; output#row-count agrees`, async () => {
+			await fresh();
+			const why = await usable(page, sel);
+			if (why) return [why];
+			const values = await page.evaluate((s) => [...document.querySelector(s).options].map((o) => o.value), sel);
+			const problems = [];
+			// a sample: the three ids with the most offers, and one with a single offer
+			const counts = new Map();
+			for (const o of offers) counts.set(o[key], (counts.get(o[key]) ?? 0) + 1);
+			const ids = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || a.localeCompare(b));
+			const sample = [...ids.slice(0, 3), ids.find((id) => counts.get(id) === 1)].filter(Boolean);
+			for (const id of sample) {
+				if (!values.includes(id)) { problems.push(`${id} is not a choice of ${sel}`); continue; }
+				await page.selectOption(sel, id);
+				await settle(page);
+				const c = await countProblems(page, `${what}=${id}`, offers.filter((o) => o[key] === id).map(shortKey));
+				problems.push(...c.problems);
+			}
+			await page.selectOption(sel, '');
+			await settle(page);
+			problems.push(...(await countProblems(page, `${what}=all`, offers.map(shortKey))).problems);
+			return problems;
+		});
+	}
 
 	// layer filter
 	const layerIds = (catalog.layers || []).map((l) => l.id);
@@ -608,6 +655,11 @@ if (pricingOk) {
 			await page.fill('#calc-output-tokens', String(o));
 			await settle(page);
 			await verify(`in=${i}, out=${o}`, i, o);
+			// the table re-sorts cheapest first: priced rows' costs never fall
+			const costs = (await page.evaluate(readRows)).filter((r) => r.visible && /^\$/.test(r.cost ?? ''))
+				.map((r) => Number(r.cost.replace(/[$,]/g, '')));
+			const k = costs.findIndex((v, j) => j > 0 && costs[j - 1] > v);
+			if (k > 0) problems.push(`in=${i}, out=${o}: not cheapest first at row ${k + 1}: ${costs[k - 1]} then ${costs[k]}`);
 		}
 		return problems;
 	});
