@@ -482,6 +482,14 @@ static bool S_is_router(const struct S_rank *r, json_t *offer)
 	return json_object_get(r->routers, S_str(offer, "vendor_id")) != NULL;
 }
 
+/* The vendor's name, with " (router)" for a router, appended to out. */
+static void S_vendor_label(const struct S_rank *r, json_t *offer,
+			   struct buf *out)
+{
+	buf_printf(out, "%s%s", S_str(offer, "vendor_name"),
+		   S_is_router(r, offer) ? " (router)" : "");
+}
+
 /* A ROW for offer (see choose.h), costed for q when q is not NULL. */
 static json_t *S_row(const struct S_rank *r, json_t *offer,
 		     const struct choose_query *q)
@@ -526,7 +534,12 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	S_copy_keys(row, offer, api);
 	json_object_set_new(row, "strengths",
 			    json_string(buf_cstr(&strengths)));
-	json_object_set_new(row, "router", json_boolean(S_is_router(r, offer)));
+	bool router = S_is_router(r, offer);
+	json_object_set_new(row, "router", json_boolean(router));
+	struct buf label = BUF_INIT;
+	S_vendor_label(r, offer, &label);
+	json_object_set_new(row, "vendor_label", json_string(buf_cstr(&label)));
+	buf_release(&label);
 	json_object_set_new(row, "note",
 			    S_copy(json_object_get(offer, "note")));
 	buf_release(&strengths);
@@ -737,8 +750,14 @@ json_t *choose_rank(json_t *view, const struct choose_query *q)
 	{
 		json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
 	}
+	bool router_row = false;
+	json_array_foreach(ranking, i, o)
+	{
+		router_row |= json_is_true(json_object_get(o, "router"));
+	}
 	json_array_foreach(no_price, i, o)
 	{
+		router_row |= json_is_true(json_object_get(o, "router"));
 		json_object_set_new(o, "monthly", json_null());
 		json_object_set_new(o, "monthly_label", json_string(""));
 	}
@@ -770,6 +789,7 @@ json_t *choose_rank(json_t *view, const struct choose_query *q)
 	    "over_budget", (json_int_t)over, "resilience",
 	    S_resilience(&r, json_object_get(model, "offers"), meeting),
 	    "frontier", S_frontier(&r, json_object_get(model, "context")));
+	json_object_set_new(result, "has_router", json_boolean(router_row));
 	json_decref(meeting);
 	S_rank_release(&r);
 	return result;
@@ -948,6 +968,12 @@ const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
 		return S_bool_text(S_is_router(r, offer), len);
 	if (strcmp(key, "frontier") == 0)
 		return S_bool_text(S_is_frontier(r, offer), len);
+	if (strcmp(key, "vendor_label") == 0) {
+		buf_reset(scratch);
+		S_vendor_label(r, offer, scratch);
+		*len = scratch->len;
+		return scratch->data;
+	}
 	if (strcmp(key, "strengths") == 0) {
 		buf_reset(scratch);
 		S_strength_labels(r, offer, scratch);

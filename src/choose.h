@@ -101,6 +101,7 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
  *                 host_list: "A, B",
  *                 routers: [{id, name}],
  *                 router_names: "A, B" | null},
+ *    has_router (a router's offer is among ranking and no_price),
  *    frontier: {cheapest: ROW | null, most_expensive: ROW | null,
  *               candidates, min_context, min_context_label}}
  * ROW = {rank, vendor_id, vendor_name, layer, layer_name, model_id,
@@ -108,7 +109,8 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
  *   output, cached_input, input_num, output_num, cached_input_num,
  *   has_price, origin, price_date, age_days, age_label, stale, old,
  *   openai_compatible, context, context_label, strengths (labels joined
- *   by ", "), router, note}
+ *   by ", "), router, vendor_label ("OpenRouter (router)" for a router,
+ *   else the vendor's name), note}
  * Independent hosts are the distinct vendors offering the model, except
  * routers: vendors that another non-lab vendor names under via (its models
  * are sold through them, as with OpenRouter). The frontier comparison is

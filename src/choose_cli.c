@@ -68,6 +68,11 @@ static void S_age_cell(struct buf *cell, json_t *row)
 
 #define S_COLS 11
 
+/* What a router row's price means; the page says the same. */
+#define S_ROUTER_LEGEND                                                        \
+	"a router to other hosts, not a host itself; the rate actually "       \
+	"billed depends on the upstream host it routes each request to."
+
 /* The ranking's cells, one JSON array of strings per row. */
 static json_t *S_cells(json_t *ranking)
 {
@@ -83,7 +88,7 @@ static json_t *S_cells(json_t *ranking)
 		buf_printf(&c[0], "%lld",
 			   (long long)json_integer_value(
 			       json_object_get(row, "rank")));
-		buf_puts(&c[1], S_str(row, "vendor_name"));
+		buf_puts(&c[1], S_str(row, "vendor_label"));
 		buf_puts(&c[2], S_str(row, "layer"));
 		buf_puts(&c[3], S_str(row, "monthly_label"));
 		S_price_cell(&c[4], row, "input", "input_num");
@@ -329,6 +334,8 @@ static void S_notes(json_t *res, bool md, bool head, struct buf *out)
 		       !json_is_true(json_object_get(row, "stale"));
 	}
 	buf_puts(out, p);
+	if (json_is_true(json_object_get(res, "has_router")))
+		buf_puts(out, "(router): " S_ROUTER_LEGEND "\n");
 	if (stale)
 		buf_puts(out,
 			 "STALE: the vendor's last live probe failed; this "

@@ -13,10 +13,12 @@
 #     skipped and the suite exits 77 (skipped) unless something failed.
 # Prints PASS/FAIL per check and closes with "choose: N passed, N failed".
 # usage: tests/suite-choose.sh [BUILD_DIR]
+# BUNDLED=DIR runs the bundled-catalog checks on DIR instead of catalog.
 set -u
 cd "$(dirname "$0")/.." || exit 3
 bin=${STACKMAP:-./stackmap}
 fixture=tests/fixtures/choose
+bundled=${BUNDLED:-catalog}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 export CHROMIUM
 pass=0
@@ -92,7 +94,7 @@ else
 fi
 
 # The bundled catalog: the issue's example prints a ranking.
-if "$bin" choose --model llama-3.3-70b --input-tokens 100M \
+if "$bin" --catalog "$bundled" choose --model llama-3.3-70b --input-tokens 100M \
 	--output-tokens 20M >"$tmp/out" 2>"$tmp/err" &&
 	grep -qE '^ *1  .*\$[0-9,]+\.[0-9][0-9]' "$tmp/out" &&
 	grep -q '^Resilience: ' "$tmp/out" &&
@@ -154,21 +156,21 @@ EOF
 		ko "json agrees with table: $cat $*" "$tmp/why"
 	fi
 }
-agree catalog --model llama-3.3-70b --input-tokens 100M --output-tokens 20M
-agree catalog --model gpt-oss-120b --input-tokens 2.5B --output-tokens 100k \
+agree "$bundled" --model llama-3.3-70b --input-tokens 100M --output-tokens 20M
+agree "$bundled" --model gpt-oss-120b --input-tokens 2.5B --output-tokens 100k \
 	--cached-share 0.25
-agree catalog --model "Llama 3.3 70B Instruct" --input-tokens 300M \
+agree "$bundled" --model "Llama 3.3 70B Instruct" --input-tokens 300M \
 	--output-tokens 30M --require openai-compatible
-agree catalog --model meta-llama/Llama-3.3-70B-Instruct-Turbo \
+agree "$bundled" --model meta-llama/Llama-3.3-70B-Instruct-Turbo \
 	--input-tokens 1234567 --output-tokens 7654321 --layer hyperscaler
-agree catalog --model deepseek-r1 --input-tokens 123456789 \
+agree "$bundled" --model deepseek-r1 --input-tokens 123456789 \
 	--output-tokens 98765 --cached-share 0.9 --max-monthly 150
 agree "$fixture" --model open-70b --input-tokens 777777777 \
 	--output-tokens 3333 --cached-share 0.333
 
 # Both catalogs build a choose page in HTML and Markdown.
-for cat in catalog "$fixture"; do
-	out=$tmp/site-$(basename "$cat")
+for cat in "$bundled" "$fixture"; do
+	out=$tmp/site-$([ "$cat" = "$bundled" ] && echo catalog || basename "$cat")
 	if "$bin" -q --catalog "$cat" --out "$out" build >"$tmp/err" 2>&1 &&
 		[ -s "$out/choose.html" ] && [ -s "$out/choose.md" ] &&
 		[ -s "$out/assets/choose.js" ]; then
@@ -198,7 +200,7 @@ if [ -d node_modules/playwright-core ] && [ -x "$CHROMIUM" ] &&
 	else
 		ko "build with page_offers 1: the choose page loads models' offers from api/choose/" "$tmp/err"
 	fi
-	for run in "catalog site-catalog 24" "$fixture site-choose 8" "$tmp/split-cat site-split 8"; do
+	for run in "$bundled site-catalog 24" "$fixture site-choose 8" "$tmp/split-cat site-split 8"; do
 		set -- $run
 		if node tests/browser/choose.test.mjs "$bin" "$1" "$tmp/$2" "$3" \
 			>"$tmp/browser" 2>&1; then

@@ -234,6 +234,14 @@ static void test_rank_fixture(void **state)
 			    "2026-11-24");
 	assert_true(
 	    json_is_true(json_object_get(json_array_get(rank, 4), "router")));
+	/* the router's row is marked and the result says there is one */
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 4), "vendor_label")),
+			    "RouterX (router)");
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 0), "vendor_label")),
+			    "Epsilon");
+	assert_true(json_is_true(json_object_get(res, "has_router")));
 	got = S_order(json_object_get(res, "no_price"));
 	assert_string_equal(got, "delta:");
 	free(got);

@@ -21,6 +21,9 @@
   var MAX_TOKENS = 1e15;      // CHOOSE_MAX_TOKENS
   var PRINT_LIMIT_USD = 1e13; // S_PRINT_LIMIT_USD
   var root = tools.getAttribute('data-root') || '';
+  // what "(router)" after a vendor means, as the CLI's legend says it
+  var ROUTER_NOTE = '(router): a router to other hosts, not a host itself; the rate ' +
+    'actually billed depends on the upstream host it routes each request to.';
 
   /* ---------- numbers, as choose.c parses and prints them ---------- */
 
@@ -193,6 +196,7 @@
   var summary = document.getElementById('choose-summary');
   var tbody = document.querySelector('#choose-ranking tbody');
   var noPriceBox = document.getElementById('choose-no-price');
+  var notesBox = document.getElementById('choose-notes');
   var resilienceEl = document.getElementById('choose-resilience');
   var frontierBox = document.getElementById('choose-frontier');
 
@@ -233,6 +237,7 @@
     var th = el('th');
     th.scope = 'row';
     th.appendChild(vendorLink(o));
+    if (o.router) th.appendChild(document.createTextNode(' (router)'));
     var rid = el('span', 'remote-id');
     rid.appendChild(el('span', 'vh', 'Remote ID: '));
     rid.appendChild(el('code', '', o.remote));
@@ -297,6 +302,7 @@
       isNaN(share) ? 'Enter a share from 0 to 1' : Math.round(share * 1e4) / 100 + '% of input billed at the cached price');
     clear(tbody);
     clear(noPriceBox);
+    clear(notesBox);
     clear(frontierBox);
     resilienceEl.textContent = '';
     if (isNaN(tin) || isNaN(tout) || isNaN(share)) {
@@ -329,6 +335,9 @@
       ' input and ' + grouped(tout) + ' output tokens a month' +
       (share > 0 ? ', ' + Math.round(share * 1e4) / 100 + '% of input cached' : '') + '.';
     r.ranking.forEach(function (row, i) { tbody.appendChild(rankingRow(row, i)); });
+
+    var routed = r.ranking.concat(r.noPrice).some(function (row) { return row.offer.router; });
+    if (routed) notesBox.appendChild(el('p', 'choose-router-note', ROUTER_NOTE));
 
     if (r.noPrice.length) {
       noPriceBox.appendChild(el('p', '', 'No published price:'));

@@ -62,6 +62,8 @@ function expected(res) {
 	return {
 		ranking: res.ranking.map((r) => `${r.vendor_id} ${r.remote_id} ${r.monthly_label}`),
 		noPrice: res.no_price.map((r) => `${r.vendor_id} ${r.remote_id}`),
+		routerRows: res.ranking.filter((r) => r.router).map((r) => r.vendor_id),
+		routerNote: res.has_router,
 		hosts: String(res.resilience.hosts),
 		hostsMeeting: String(res.resilience.hosts_meeting),
 		cheapest: res.frontier.cheapest ? res.frontier.cheapest.monthly_label : null,
@@ -73,7 +75,7 @@ function compare(want, got) {
 	const problems = [];
 	const a = JSON.stringify(want.ranking), b = JSON.stringify(got.ranking);
 	if (a !== b) problems.push(`ranking: CLI ${a}\n      page ${b}`);
-	for (const k of ['noPrice', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
+	for (const k of ['noPrice', 'routerRows', 'routerNote', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
 		if (JSON.stringify(want[k]) !== JSON.stringify(got[k]))
 			problems.push(`${k}: CLI ${JSON.stringify(want[k])}, page ${JSON.stringify(got[k])}`);
 	}
@@ -157,6 +159,10 @@ try {
 				`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
 			noPrice: [...document.querySelectorAll('#choose-no-price li')].map((li) =>
 				`${li.dataset.vendor} ${li.dataset.remote}`),
+			routerRows: [...document.querySelectorAll('#choose-ranking tbody tr')]
+				.filter((tr) => tr.querySelector('th').textContent.includes('(router)'))
+				.map((tr) => tr.dataset.vendor),
+			routerNote: q('#choose-notes .choose-router-note') !== null,
 			hosts: q('#choose-resilience').dataset.hosts,
 			hostsMeeting: q('#choose-resilience').dataset.hostsMeeting,
 			cheapest: f && f.dataset.cheapest !== undefined ? f.dataset.cheapest : null,
@@ -220,6 +226,10 @@ try {
 			`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
 		noPrice: [...s.querySelectorAll('.choose-no-price li')].map((li) =>
 			`${li.dataset.vendor} ${li.dataset.remote}`),
+		routerRows: [...s.querySelectorAll('tbody tr')]
+			.filter((tr) => tr.querySelector('th').textContent.includes('(router)'))
+			.map((tr) => tr.dataset.vendor),
+		routerNote: s.querySelector('.choose-router-note') !== null,
 		hosts: s.querySelector('.choose-resilience').dataset.hosts,
 		cheapest: s.querySelector('.choose-frontier').dataset.cheapest ?? null,
 		mostExpensive: s.querySelector('.choose-frontier').dataset.mostExpensive ?? null,
