@@ -151,6 +151,21 @@ static void test_format_usd(void **state)
 	assert_string_equal(choose_age_label(-1, out), "date unknown");
 }
 
+static void test_price_label(void **state)
+{
+	(void)state;
+	char out[40];
+	assert_string_equal(choose_price_label("0.1", out), "0.10");
+	assert_string_equal(choose_price_label("0.3", out), "0.30");
+	assert_string_equal(choose_price_label("2", out), "2.00");
+	assert_string_equal(choose_price_label("1.", out), "1.00");
+	assert_string_equal(choose_price_label("0.135", out), "0.135");
+	assert_string_equal(choose_price_label("0.013", out), "0.013");
+	assert_string_equal(choose_price_label("12.25", out), "12.25");
+	assert_string_equal(choose_price_label("", out), "");
+	assert_string_equal(choose_price_label("1.5e+07", out), "1.5e+07");
+}
+
 static const struct choose_query S_base = {
     .model_id = "open-70b",
     .input_tokens = 100e6,
@@ -232,6 +247,13 @@ static void test_rank_fixture(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 				json_array_get(rank, 0), "price_date")),
 			    "2026-11-24");
+	/* prices with at least two decimals: 0.2 and 0.6 */
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 0), "input")),
+			    "0.20");
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 0), "output")),
+			    "0.60");
 	assert_true(
 	    json_is_true(json_object_get(json_array_get(rank, 4), "router")));
 	/* the router's row is marked and the result says there is one */
@@ -501,6 +523,7 @@ int main(void)
 	    cmocka_unit_test(test_share_usd_require),
 	    cmocka_unit_test(test_cost_formula),
 	    cmocka_unit_test(test_format_usd),
+	    cmocka_unit_test(test_price_label),
 	    cmocka_unit_test(test_rank_fixture),
 	    cmocka_unit_test(test_rank_workloads),
 	    cmocka_unit_test(test_rank_requirements),

@@ -61,6 +61,8 @@ function cli(args) {
 function expected(res) {
 	return {
 		ranking: res.ranking.map((r) => `${r.vendor_id} ${r.remote_id} ${r.monthly_label}`),
+		prices: res.ranking.map((r) => [['input_num', 'input'], ['output_num', 'output'],
+			['cached_input_num', 'cached_input']].map(([n, l]) => (r[n] === null ? '—unknown' : `$${r[l]}`)).join(' ')),
 		noPrice: res.no_price.map((r) => `${r.vendor_id} ${r.remote_id}`),
 		routerRows: res.ranking.filter((r) => r.router).map((r) => r.vendor_id),
 		routerNote: res.has_router,
@@ -75,7 +77,7 @@ function compare(want, got) {
 	const problems = [];
 	const a = JSON.stringify(want.ranking), b = JSON.stringify(got.ranking);
 	if (a !== b) problems.push(`ranking: CLI ${a}\n      page ${b}`);
-	for (const k of ['noPrice', 'routerRows', 'routerNote', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
+	for (const k of ['prices', 'noPrice', 'routerRows', 'routerNote', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
 		if (JSON.stringify(want[k]) !== JSON.stringify(got[k]))
 			problems.push(`${k}: CLI ${JSON.stringify(want[k])}, page ${JSON.stringify(got[k])}`);
 	}
@@ -157,6 +159,8 @@ try {
 		return {
 			ranking: [...document.querySelectorAll('#choose-ranking tbody tr')].map((tr) =>
 				`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
+			prices: [...document.querySelectorAll('#choose-ranking tbody tr')].map((tr) =>
+				[...tr.children].slice(4, 7).map((td) => td.textContent).join(' ')),
 			noPrice: [...document.querySelectorAll('#choose-no-price li')].map((li) =>
 				`${li.dataset.vendor} ${li.dataset.remote}`),
 			routerRows: [...document.querySelectorAll('#choose-ranking tbody tr')]
@@ -224,6 +228,8 @@ try {
 		output: s.dataset.outputTokens,
 		ranking: [...s.querySelectorAll('tbody tr')].map((tr) =>
 			`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
+		prices: [...s.querySelectorAll('tbody tr')].map((tr) =>
+			[...tr.children].slice(4, 7).map((td) => td.textContent).join(' ')),
 		noPrice: [...s.querySelectorAll('.choose-no-price li')].map((li) =>
 			`${li.dataset.vendor} ${li.dataset.remote}`),
 		routerRows: [...s.querySelectorAll('tbody tr')]
