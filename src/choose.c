@@ -284,11 +284,82 @@ static json_t *S_copy(json_t *v)
 
 /* ---- finding the model ---- */
 
+/* s in lower case without spaces, hyphens, underscores and dots, so that
+ * "Llama-3.3-70B-Instruct", "llama 3.3 70b instruct" and "LLAMA_3_3_70B
+ * instruct" compare equal. Caller frees. */
+static char *S_norm(const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "");
+	for (; s && *s; s++)
+		if (!strchr(" -_.", *s))
+			buf_putc(&b, (char)tolower((unsigned char)*s));
+	return buf_detach(&b, NULL);
+}
+
+/* The part of a remote id after its last '/': "meta-llama/Llama-3.3" →
+ * "Llama-3.3". Borrowed from rid. */
+static const char *S_basename(const char *rid)
+{
+	const char *slash = strrchr(rid, '/');
+	return slash ? slash + 1 : rid;
+}
+
+/* Appends id to found (at most S_SUGGESTIONS) unless it is there. */
+static void S_add_found(const char **found, size_t *n, const char *id)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (strcmp(found[k], id) == 0)
+			return;
+	if (*n < S_SUGGESTIONS)
+		found[(*n)++] = id;
+}
+
+/* The models whose id, name, remote id or the last part of a remote id
+ * equals query once both are normalised (S_norm). Returns how many. */
+static size_t S_norm_matches(json_t *view, const char *query,
+			     const char **found)
+{
+	char *q = S_norm(query);
+	size_t n = 0, i;
+	json_t *m;
+	json_array_foreach(json_object_get(view, "models"), i, m)
+	{
+		char *id = S_norm(S_str(m, "id"));
+		char *name = S_norm(S_str(m, "name"));
+		if (strcmp(q, id) == 0 || strcmp(q, name) == 0)
+			S_add_found(found, &n, S_str(m, "id"));
+		free(id);
+		free(name);
+	}
+	json_array_foreach(json_object_get(view, "offers"), i, m)
+	{
+		const char *rid = S_str(m, "remote_id");
+		char *whole = S_norm(rid), *base = S_norm(S_basename(rid));
+		if (strcmp(q, whole) == 0 || strcmp(q, base) == 0)
+			S_add_found(found, &n, S_str(m, "model_id"));
+		free(whole);
+		free(base);
+	}
+	free(q);
+	return n;
+}
+
+static void S_ambiguous(struct buf *err, const char *query, const char *what,
+			const char **found, size_t n)
+{
+	buf_printf(err, "'%s' %s several models:", query, what);
+	for (size_t k = 0; k < n; k++)
+		buf_printf(err, "%s %s", k ? "," : "", found[k]);
+	buf_puts(err, "; name one by its id");
+}
+
 const char *choose_find_model(json_t *view, const char *query, struct buf *err)
 {
 	json_t *models = json_object_get(view, "models");
 	json_t *m = S_find(models, "id", query);
-	size_t i;
+	const char *found[S_SUGGESTIONS];
+	size_t i, n;
 	if (m)
 		return S_str(m, "id");
 	json_array_foreach(models, i, m)
@@ -298,34 +369,32 @@ const char *choose_find_model(json_t *view, const char *query, struct buf *err)
 	}
 	/* Remote ids: exact, then ignoring case; one model or ambiguous. */
 	for (int pass = 0; pass < 2; pass++) {
-		const char *found[S_SUGGESTIONS];
-		size_t n = 0;
 		json_t *o;
+		n = 0;
 		json_array_foreach(json_object_get(view, "offers"), i, o)
 		{
 			const char *rid = S_str(o, "remote_id");
-			const char *mid = S_str(o, "model_id");
 			if (!(pass ? strcasecmp(rid, query)
 				   : strcmp(rid, query)))
-				if (n < S_SUGGESTIONS &&
-				    !(n && strcmp(found[n - 1], mid) == 0))
-					found[n++] = mid;
+				S_add_found(found, &n, S_str(o, "model_id"));
 		}
 		if (n == 1)
 			return found[0];
 		if (n > 1) {
-			buf_printf(
-			    err,
-			    "'%s' is a remote id of several models:", query);
-			for (size_t k = 0; k < n; k++)
-				buf_printf(err, "%s %s", k ? "," : "",
-					   found[k]);
-			buf_puts(err, "; name one by its id");
+			S_ambiguous(err, query, "is a remote id of", found, n);
 			return NULL;
 		}
 	}
+	/* Then ignoring case, spaces, hyphens, underscores and dots. */
+	n = S_norm_matches(view, query, found);
+	if (n == 1)
+		return found[0];
+	if (n > 1) {
+		S_ambiguous(err, query, "could name", found, n);
+		return NULL;
+	}
 	const char *close[S_SUGGESTIONS];
-	size_t n = choose_suggest(view, query, close, S_SUGGESTIONS);
+	n = choose_suggest(view, query, close, S_SUGGESTIONS);
 	buf_printf(err, "unknown model '%s'", query);
 	for (size_t k = 0; k < n; k++)
 		buf_printf(err, "%s%s%s", k ? ", " : "; did you mean ",
@@ -335,27 +404,33 @@ const char *choose_find_model(json_t *view, const char *query, struct buf *err)
 
 struct S_candidate {
 	const char *id;
+	bool contains; /* the id or the name contains query, or it them */
 	size_t distance;
 };
 
 static int S_candidate_cmp(const void *pa, const void *pb)
 {
 	const struct S_candidate *a = pa, *b = pb;
+	if (a->contains != b->contains)
+		return a->contains ? -1 : 1;
 	if (a->distance != b->distance)
 		return a->distance < b->distance ? -1 : 1;
 	return strcmp(a->id, b->id);
 }
 
+/* True when a and b are at least 3 characters and one contains the other
+ * (so a prefix or a suffix too). */
+static bool S_contains(const char *a, const char *b)
+{
+	return strlen(a) >= 3 && strlen(b) >= 3 &&
+	       (strstr(a, b) != NULL || strstr(b, a) != NULL);
+}
+
 size_t choose_suggest(json_t *view, const char *query, const char **out,
 		      size_t max)
 {
-	char q[65];
-	size_t len = strlen(query);
-	if (len >= sizeof(q))
-		len = sizeof(q) - 1;
-	for (size_t i = 0; i < len; i++)
-		q[i] = (char)tolower((unsigned char)query[i]);
-	q[len] = '\0';
+	char *q = S_norm(query);
+	size_t len = strlen(q);
 	size_t cap = len / 3 > 3 ? len / 3 : 3;
 	json_t *models = json_object_get(view, "models");
 	struct S_candidate *c =
@@ -364,16 +439,20 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
 	json_t *m;
 	json_array_foreach(models, i, m)
 	{
-		const char *id = S_str(m, "id");
-		char name[128];
-		snprintf(name, sizeof(name), "%s", S_str(m, "name"));
-		for (char *p = name; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+		char *id = S_norm(S_str(m, "id"));
+		char *name = S_norm(S_str(m, "name"));
 		size_t d = schema_edit_distance(q, id, cap);
-		if (d <= cap ||
-		    (len >= 3 && (strstr(id, q) || strstr(name, q))))
-			c[n++] = (struct S_candidate){id, d};
+		size_t dn = schema_edit_distance(q, name, cap);
+		if (dn < d)
+			d = dn;
+		bool contains = S_contains(q, id) || S_contains(q, name);
+		if (d <= cap || contains)
+			c[n++] =
+			    (struct S_candidate){S_str(m, "id"), contains, d};
+		free(id);
+		free(name);
 	}
+	free(q);
 	qsort(c, n, sizeof(*c), S_candidate_cmp);
 	size_t k;
 	for (k = 0; k < n && k < max; k++)

@@ -77,15 +77,22 @@ char *choose_price_label(const char *text, char out[40]);
 /* "0 days old", "1 day old", "12 days old"; "date unknown" when days < 0. */
 char *choose_age_label(long days, char out[32]);
 
-/* Finds the model that query names: a model id, a model name (ignoring
- * case) or a vendor's remote id (exact first, then ignoring case). Returns
- * the id, borrowed from the view, or NULL with a message in err: an
- * ambiguous remote id lists its models; an unknown name lists the closest
- * model ids ("did you mean …?"). */
+/* Finds the model that query names, trying in turn: a model id; a model
+ * name (ignoring case); a vendor's remote id (exact, then ignoring case);
+ * then an id, a name, a remote id or the part of a remote id after its
+ * last '/' once both are normalised: lower case, without spaces, hyphens,
+ * underscores and dots ("LLAMA-3.3-70B" and "llama 3.3 70b instruct"
+ * find llama-3.3-70b). A step that finds one model returns its id,
+ * borrowed from the view; one that finds several fails, listing them.
+ * Otherwise returns NULL with "unknown model 'Q'; did you mean …?" in err
+ * (choose_suggest's ids). */
 const char *choose_find_model(json_t *view, const char *query, struct buf *err);
-/* Fills out with up to max model ids close to query (ignoring case):
- * within a few edits of it, or containing it in the id or the name; by
- * edit distance, then id. Returns how many. Borrowed from the view. */
+/* Fills out with up to max model ids close to query, both normalised as
+ * above: within a few edits of the id or the name, or (from 3 characters)
+ * containing it or contained in it, so a prefix or an id with a suffix
+ * ("llama-3.3-70b-instruct-fast") finds it; those first, then by edit
+ * distance, then id.
+ * Returns how many. Borrowed from the view. */
 size_t choose_suggest(json_t *view, const char *query, const char **out,
 		      size_t max);
 

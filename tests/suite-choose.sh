@@ -80,6 +80,7 @@ usage "--format takes table, md or json" --model open-70b --format csv
 usage "--require takes openai-compatible" --model open-70b --require fast
 usage "--model ID is required" --input-tokens 1M
 usage "unknown model 'open-71b'; did you mean open-70b?" --model open-71b
+usage "unknown model 'Open-70B-Fast'; did you mean open-70b?" --model Open-70B-Fast
 usage "unknown vendor 'alhpa'; did you mean 'alpha'?" --model open-70b --via alhpa
 usage "unknown layer 'labs'" --model open-70b --layer labs
 if "$bin" --catalog "$tmp/none" choose --model x >/dev/null 2>&1; then
@@ -159,6 +160,7 @@ EOF
 agree "$bundled" --model llama-3.3-70b --input-tokens 100M --output-tokens 20M
 agree "$bundled" --model gpt-oss-120b --input-tokens 2.5B --output-tokens 100k \
 	--cached-share 0.25
+agree "$bundled" --model LLAMA-3.3-70B --input-tokens 50M --output-tokens 5M
 agree "$bundled" --model "Llama 3.3 70B Instruct" --input-tokens 300M \
 	--output-tokens 30M --require openai-compatible
 agree "$bundled" --model meta-llama/Llama-3.3-70B-Instruct-Turbo \

@@ -362,8 +362,11 @@ static void test_find_model(void **state)
 	json_t *view = *state;
 	struct buf err = BUF_INIT;
 	static const char *const names[] = {
-	    "open-70b",	    "OPEN 70B instruct", "eps/open-70b",
-	    "EPS/OPEN-70B", "Open-70B",		 "gamma.open-70b-v1"};
+	    "open-70b", "OPEN 70B instruct", "eps/open-70b", "EPS/OPEN-70B",
+	    "Open-70B", "gamma.open-70b-v1",
+	    /* normalised: case, spaces, hyphens, underscores, dots */
+	    "OPEN-70B", "open_70b", "Open-70B-Instruct", "open.70b.instruct",
+	    "open70b", "  open 70b  ", "Open70BInstruct"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *id = choose_find_model(view, names[i], &err);
 		assert_non_null(id);
@@ -377,7 +380,23 @@ static void test_find_model(void **state)
 	buf_reset(&err);
 	assert_null(choose_find_model(view, "lab", &err));
 	assert_string_equal(buf_cstr(&err), "unknown model 'lab'; did you "
-					    "mean lab-mini, lab-pro?");
+					    "mean lab-pro, lab-mini?");
+	buf_reset(&err);
+	/* containment: a longer name or a prefix */
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "open-70b-instruct-fast", &err));
+	assert_string_equal(buf_cstr(&err),
+			    "unknown model 'open-70b-instruct-fast'; did you "
+			    "mean open-70b?");
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "Open", &err));
+	assert_string_equal(buf_cstr(&err),
+			    "unknown model 'Open'; did you mean open-70b?");
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "LAB_MINI_2", &err));
+	assert_string_equal(
+	    buf_cstr(&err),
+	    "unknown model 'LAB_MINI_2'; did you mean lab-mini?");
 	buf_reset(&err);
 	assert_null(choose_find_model(view, "zzzzzzzzzz", &err));
 	assert_string_equal(buf_cstr(&err), "unknown model 'zzzzzzzzzz'");
@@ -400,6 +419,19 @@ static void test_find_model_ambiguous(void **state)
 			    "'shared' is a remote id of several models: a-1, "
 			    "b-1; name one by its id");
 	assert_string_equal(choose_find_model(view, "ONLY-B", &err), "b-1");
+	/* normalised: the last part of a remote id */
+	assert_string_equal(choose_find_model(view, "only_b", &err), "b-1");
+	json_decref(view);
+	/* normalised, several models: ambiguous, listed */
+	view = json_pack("{s:[{s:s, s:s}, {s:s, s:s}], s:[]}", "models", "id",
+			 "x-1", "name", "X One", "id", "x1", "name", "X.1",
+			 "offers");
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "X_1", &err));
+	assert_string_equal(buf_cstr(&err), "'X_1' could name several models: "
+					    "x-1, x1; name one by its id");
+	buf_reset(&err);
+	assert_string_equal(choose_find_model(view, "x-1", &err), "x-1");
 	buf_release(&err);
 	json_decref(view);
 }
