@@ -579,6 +579,30 @@ static bool S_is_router(const struct S_rank *r, json_t *offer)
 	return json_object_get(r->routers, S_str(offer, "vendor_id")) != NULL;
 }
 
+/* The model's context window when the offer's is smaller, else -1. */
+static json_int_t S_short_of(const struct S_rank *r, json_t *offer)
+{
+	json_t *m = json_object_get(r->models, S_str(offer, "model_id"));
+	json_t *want = json_object_get(m, "context");
+	json_t *ctx = json_object_get(offer, "context");
+	if (!json_is_integer(want) || !json_is_integer(ctx) ||
+	    json_integer_value(ctx) >= json_integer_value(want))
+		return -1;
+	return json_integer_value(want);
+}
+
+/* "less than the model's 131,072" for an offer whose context window is
+ * smaller than its model's, appended to out; nothing otherwise. */
+static void S_context_note(const struct S_rank *r, json_t *offer,
+			   struct buf *out)
+{
+	json_int_t want = S_short_of(r, offer);
+	char label[32];
+	if (want >= 0)
+		buf_printf(out, "less than the model's %s",
+			   S_grouped((unsigned long long)want, label));
+}
+
 /* The vendor's name, with " (router)" for a router, appended to out. */
 static void S_vendor_label(const struct S_rank *r, json_t *offer,
 			   struct buf *out)
@@ -640,6 +664,13 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	json_object_set_new(row, "stale", json_boolean(stale));
 	json_object_set_new(row, "old", json_boolean(S_is_old(offer, age)));
 	S_copy_keys(row, offer, api);
+	struct buf note = BUF_INIT;
+	S_context_note(r, offer, &note);
+	json_object_set_new(row, "context_short", json_boolean(note.len > 0));
+	json_object_set_new(row, "context_note",
+			    note.len ? json_string(buf_cstr(&note))
+				     : json_null());
+	buf_release(&note);
 	json_object_set_new(row, "strengths",
 			    json_string(buf_cstr(&strengths)));
 	bool router = S_is_router(r, offer);
@@ -1086,6 +1117,14 @@ const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
 		buf_puts(scratch, choose_price_label(text, num));
 		*len = scratch->len;
 		return scratch->data;
+	}
+	if (strcmp(key, "context_short") == 0)
+		return S_bool_text(S_short_of(r, offer) >= 0, len);
+	if (strcmp(key, "context_note") == 0) {
+		buf_reset(scratch);
+		S_context_note(r, offer, scratch);
+		*len = scratch->len;
+		return scratch->len ? scratch->data : NULL;
 	}
 	if (strcmp(key, "vendor_label") == 0) {
 		buf_reset(scratch);

@@ -119,7 +119,9 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
  *   model_name, remote_id, monthly (number | null), monthly_label, input,
  *   output, cached_input, input_num, output_num, cached_input_num,
  *   has_price, origin, price_date, age_days, age_label, stale, old,
- *   openai_compatible, context, context_label, strengths (labels joined
+ *   openai_compatible, context, context_label, context_short (the offer's
+ *   context window is smaller than the model's), context_note ("less than
+ *   the model's 131,072" | null), strengths (labels joined
  *   by ", "), router, vendor_label ("OpenRouter (router)" for a router,
  *   else the vendor's name), note}
  * Independent hosts are the distinct vendors offering the model, except

@@ -102,6 +102,8 @@ static json_t *S_cells(json_t *ranking)
 		buf_puts(&c[9], json_is_integer(ctx)
 				    ? S_str(row, "context_label")
 				    : "-");
+		if (json_is_true(json_object_get(row, "context_short")))
+			buf_puts(&c[9], " SHORT");
 		buf_puts(&c[10], S_str(row, "strengths"));
 		json_t *cells = json_array();
 		for (size_t k = 0; k < S_COLS; k++) {
@@ -326,9 +328,11 @@ static void S_notes(json_t *res, bool md, bool head, struct buf *out)
 	} else {
 		buf_puts(out, ": none in the catalog.\n");
 	}
-	bool stale = false, old = false;
+	bool stale = false, old = false, short_ctx = false;
 	json_array_foreach(rank, i, row)
 	{
+		short_ctx |=
+		    json_is_true(json_object_get(row, "context_short"));
 		stale |= json_is_true(json_object_get(row, "stale"));
 		old |= json_is_true(json_object_get(row, "old")) &&
 		       !json_is_true(json_object_get(row, "stale"));
@@ -345,6 +349,11 @@ static void S_notes(json_t *res, bool md, bool head, struct buf *out)
 			   "OLD: the price is more than %d days older than "
 			   "%s.\n",
 			   VALIDATE_STALE_DAYS, S_str(res, "data_date"));
+	if (short_ctx)
+		buf_printf(out,
+			   "SHORT: the offer's context window is less than "
+			   "the model's %s tokens.\n",
+			   S_str(model, "context_label"));
 	buf_puts(out, "Ranked by monthly cost, then vendor id, then remote "
 		      "id; costs rounded to the cent.\n");
 }

@@ -264,6 +264,16 @@ static void test_rank_fixture(void **state)
 				json_array_get(rank, 0), "vendor_label")),
 			    "Epsilon");
 	assert_true(json_is_true(json_object_get(res, "has_router")));
+	/* beta's context window (32,768) is below the model's (131,072) */
+	assert_true(json_is_true(
+	    json_object_get(json_array_get(rank, 3), "context_short")));
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 3), "context_note")),
+			    "less than the model's 131,072");
+	assert_false(json_is_true(
+	    json_object_get(json_array_get(rank, 2), "context_short")));
+	assert_true(json_is_null(
+	    json_object_get(json_array_get(rank, 2), "context_note")));
 	got = S_order(json_object_get(res, "no_price"));
 	assert_string_equal(got, "delta:");
 	free(got);

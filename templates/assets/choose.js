@@ -227,7 +227,8 @@
     return td;
   }
 
-  function rankingRow(row, i) {
+  // A row of the ranking; minContext is the model's context window.
+  function rankingRow(row, i, minContext) {
     var o = row.offer;
     var tr = el('tr');
     tr.setAttribute('data-vendor', o.vendor);
@@ -267,6 +268,11 @@
     var ctx = el('td', 'num');
     if (isNaN(o.context)) unknownCell(ctx);
     else ctx.textContent = o.contextLabel;
+    if (o.context < minContext) {
+      ctx.appendChild(document.createTextNode(' '));
+      ctx.appendChild(el('span', 'context-short',
+        '(less than the model\'s ' + grouped(minContext) + ')'));
+    }
     tr.appendChild(ctx);
     tr.appendChild(el('td', '', o.strengths));
     return tr;
@@ -334,7 +340,7 @@
       (r.ranking.length === 1 ? ' offer' : ' offers') + ' ranked for ' + grouped(tin) +
       ' input and ' + grouped(tout) + ' output tokens a month' +
       (share > 0 ? ', ' + Math.round(share * 1e4) / 100 + '% of input cached' : '') + '.';
-    r.ranking.forEach(function (row, i) { tbody.appendChild(rankingRow(row, i)); });
+    r.ranking.forEach(function (row, i) { tbody.appendChild(rankingRow(row, i, minContext)); });
 
     var routed = r.ranking.concat(r.noPrice).some(function (row) { return row.offer.router; });
     if (routed) notesBox.appendChild(el('p', 'choose-router-note', ROUTER_NOTE));

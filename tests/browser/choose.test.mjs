@@ -66,6 +66,8 @@ function expected(res) {
 		noPrice: res.no_price.map((r) => `${r.vendor_id} ${r.remote_id}`),
 		routerRows: res.ranking.filter((r) => r.router).map((r) => r.vendor_id),
 		routerNote: res.has_router,
+		shortRows: res.ranking.filter((r) => r.context_short)
+			.map((r) => `${r.vendor_id} ${r.context_label} (${r.context_note})`),
 		hosts: String(res.resilience.hosts),
 		hostsMeeting: String(res.resilience.hosts_meeting),
 		cheapest: res.frontier.cheapest ? res.frontier.cheapest.monthly_label : null,
@@ -77,7 +79,7 @@ function compare(want, got) {
 	const problems = [];
 	const a = JSON.stringify(want.ranking), b = JSON.stringify(got.ranking);
 	if (a !== b) problems.push(`ranking: CLI ${a}\n      page ${b}`);
-	for (const k of ['prices', 'noPrice', 'routerRows', 'routerNote', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
+	for (const k of ['prices', 'noPrice', 'routerRows', 'routerNote', 'shortRows', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
 		if (JSON.stringify(want[k]) !== JSON.stringify(got[k]))
 			problems.push(`${k}: CLI ${JSON.stringify(want[k])}, page ${JSON.stringify(got[k])}`);
 	}
@@ -167,6 +169,9 @@ try {
 				.filter((tr) => tr.querySelector('th').textContent.includes('(router)'))
 				.map((tr) => tr.dataset.vendor),
 			routerNote: q('#choose-notes .choose-router-note') !== null,
+			shortRows: [...document.querySelectorAll('#choose-ranking tbody tr')]
+				.filter((tr) => tr.querySelector('.context-short'))
+				.map((tr) => `${tr.dataset.vendor} ${tr.children[9].textContent}`),
 			hosts: q('#choose-resilience').dataset.hosts,
 			hostsMeeting: q('#choose-resilience').dataset.hostsMeeting,
 			cheapest: f && f.dataset.cheapest !== undefined ? f.dataset.cheapest : null,
@@ -236,6 +241,9 @@ try {
 			.filter((tr) => tr.querySelector('th').textContent.includes('(router)'))
 			.map((tr) => tr.dataset.vendor),
 		routerNote: s.querySelector('.choose-router-note') !== null,
+		shortRows: [...s.querySelectorAll('tbody tr')]
+			.filter((tr) => tr.querySelector('.context-short'))
+			.map((tr) => `${tr.dataset.vendor} ${tr.children[9].textContent}`),
 		hosts: s.querySelector('.choose-resilience').dataset.hosts,
 		cheapest: s.querySelector('.choose-frontier').dataset.cheapest ?? null,
 		mostExpensive: s.querySelector('.choose-frontier').dataset.mostExpensive ?? null,
