@@ -732,22 +732,42 @@ static bool S_is_frontier(const struct S_rank *r, json_t *offer)
 	       strcmp(lab, S_str(offer, "vendor_id")) == 0;
 }
 
-/* The frontier-lab comparison: priced offers of closed models on their
- * own lab's API with at least min_context tokens (when known). */
-static json_t *S_frontier(const struct S_rank *r, json_t *min_context)
+/* The cheapest row of rows (sorted), or NULL; borrowed. */
+static json_t *S_first(json_t *rows)
 {
-	json_t *rows = json_array();
-	size_t i;
-	json_t *o;
+	return json_array_size(rows) ? json_array_get(rows, 0) : NULL;
+}
+
+/* The frontier-lab comparison for model (see choose.h): the model's named
+ * frontier_alternatives, each at its cheapest priced offer on its lab's
+ * own API; or, when it names none, the cheapest priced offer of any other
+ * closed model on its own lab's API with at least the model's context
+ * (when known). */
+static json_t *S_frontier(const struct S_rank *r, json_t *model)
+{
+	json_t *named = json_object_get(model, "frontier_alternatives");
+	json_t *min_context = json_object_get(model, "context");
+	const char *self = S_str(model, "id");
+	bool by_name = json_array_size(named) > 0;
+	json_t *rows = json_array(), *chosen = json_array();
+	size_t i, k, candidates = 0;
+	json_t *o, *alt;
 	json_array_foreach(json_object_get(r->view, "offers"), i, o)
 	{
 		json_t *ctx = json_object_get(o, "context");
-		if (!S_is_frontier(r, o))
+		const char *mid = S_str(o, "model_id");
+		bool listed = false;
+		if (!S_is_frontier(r, o) || strcmp(mid, self) == 0)
 			continue;
-		if (json_is_integer(min_context) &&
-		    !(json_is_integer(ctx) &&
-		      json_integer_value(ctx) >=
-			  json_integer_value(min_context)))
+		json_array_foreach(named, k, alt)
+		{
+			listed |= strcmp(json_string_value(alt), mid) == 0;
+		}
+		if (by_name ? !listed
+			    : json_is_integer(min_context) &&
+				  !(json_is_integer(ctx) &&
+				    json_integer_value(ctx) >=
+					json_integer_value(min_context)))
 			continue;
 		json_t *row = S_row(r, o, r->q);
 		if (json_is_true(json_object_get(o, "has_price")) &&
@@ -756,13 +776,21 @@ static json_t *S_frontier(const struct S_rank *r, json_t *min_context)
 		json_decref(row);
 	}
 	S_sort(rows);
-	size_t n = json_array_size(rows);
+	/* one row per model, its cheapest offer; without names, only the
+	 * cheapest of them */
+	json_array_foreach(rows, i, o)
+	{
+		if (!S_find(chosen, "model_id", S_str(o, "model_id")))
+			json_array_append(chosen, o);
+	}
+	candidates = json_array_size(chosen);
+	while (!by_name && json_array_size(chosen) > 1)
+		json_array_remove(chosen, json_array_size(chosen) - 1);
 	char label[32];
 	json_t *f = json_pack(
-	    "{s:O, s:O, s:I, s:O, s:s}", "cheapest",
-	    n ? json_array_get(rows, 0) : json_null(), "most_expensive",
-	    n ? json_array_get(rows, n - 1) : json_null(), "candidates",
-	    (json_int_t)n, "min_context",
+	    "{s:b, s:o, s:O, s:I, s:O, s:s}", "named", by_name, "alternatives",
+	    chosen, "cheapest", S_first(chosen) ? S_first(chosen) : json_null(),
+	    "candidates", (json_int_t)candidates, "min_context",
 	    min_context ? min_context : json_null(), "min_context_label",
 	    json_is_integer(min_context)
 		? S_grouped((unsigned long long)json_integer_value(min_context),
@@ -927,7 +955,7 @@ json_t *choose_rank(json_t *view, const struct choose_query *q)
 	    "no_price", no_price, "excluded", (json_int_t)excluded,
 	    "over_budget", (json_int_t)over, "resilience",
 	    S_resilience(&r, json_object_get(model, "offers"), meeting),
-	    "frontier", S_frontier(&r, json_object_get(model, "context")));
+	    "frontier", S_frontier(&r, model));
 	json_object_set_new(result, "has_router", json_boolean(router_row));
 	json_decref(meeting);
 	S_rank_release(&r);
@@ -993,15 +1021,25 @@ json_t *choose_page(json_t *view, bool split)
 	{
 		if (!json_array_size(json_object_get(m, "offers")))
 			continue;
+		struct buf alts = BUF_INIT;
+		size_t k;
+		json_t *alt;
+		json_array_foreach(json_object_get(m, "frontier_alternatives"),
+				   k, alt)
+		{
+			buf_printf(&alts, "%s%s", k ? " " : "",
+				   json_string_value(alt));
+		}
 		json_array_append_new(
 		    models,
-		    json_pack("{s:O, s:O, s:O, s:O, s:O, s:b}", "id",
+		    json_pack("{s:O, s:O, s:O, s:O, s:O, s:b, s:s}", "id",
 			      json_object_get(m, "id"), "name",
 			      json_object_get(m, "name"), "context",
 			      json_object_get(m, "context"), "context_label",
 			      json_object_get(m, "context_label"), "host_count",
 			      json_object_get(m, "host_count"), "selected",
-			      m == def));
+			      m == def, "alternatives", buf_cstr(&alts)));
+		buf_release(&alts);
 	}
 	json_array_foreach(json_object_get(view, "offers"), i, m)
 	{

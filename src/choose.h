@@ -113,7 +113,7 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
  *                 routers: [{id, name}],
  *                 router_names: "A, B" | null},
  *    has_router (a router's offer is among ranking and no_price),
- *    frontier: {cheapest: ROW | null, most_expensive: ROW | null,
+ *    frontier: {named, alternatives: [ROW], cheapest: ROW | null,
  *               candidates, min_context, min_context_label}}
  * ROW = {rank, vendor_id, vendor_name, layer, layer_name, model_id,
  *   model_name, remote_id, monthly (number | null), monthly_label, input,
@@ -126,9 +126,13 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
  *   else the vendor's name), note}
  * Independent hosts are the distinct vendors offering the model, except
  * routers: vendors that another non-lab vendor names under via (its models
- * are sold through them, as with OpenRouter). The frontier comparison is
- * every priced offer of a closed model on its own lab's API whose context
- * is at least the model's, costed for the same workload; requirements do
+ * are sold through them, as with OpenRouter). The frontier comparison
+ * costs the same workload on closed models on their own lab's API: when
+ * the model file names frontier_alternatives (named true), each of them
+ * at its cheapest priced offer on its lab's API; otherwise (named false)
+ * only the cheapest priced offer of any other closed model whose context
+ * is at least the model's. alternatives is ranked like the ranking;
+ * candidates counts the models that qualified; requirements do
  * not apply to it. Returns NULL when the model is not in the view. */
 json_t *choose_rank(json_t *view, const struct choose_query *q);
 
@@ -139,7 +143,8 @@ void choose_print_markdown(json_t *result, struct buf *out);
 
 /* The "choose" key of the choose page's context:
  *   {default_model: {id, name}, models: [{id, name, context, selected,
- *    host_count}] (models with offers), offers: [ROW of every offer, with
+ *    host_count, alternatives (its frontier_alternatives, joined by
+ *    " ")}] (models with offers), offers: [ROW of every offer, with
  *    frontier (bool), monthly null], presets: [{id, name, description,
  *    input_tokens, output_tokens, cached_share, input_short, output_short,
  *    result: RESULT + {has_no_price}}], old_after_days,

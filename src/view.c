@@ -517,11 +517,11 @@ static json_t *S_signals(const struct vendor *v)
 		json_array_append_new(
 		    arr,
 		    json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o}",
-			      "kind", s->kind, "kind_label", label,
-			      "value_usd", S_int_or_null(s->value_usd),
-			      "value_label", S_usd_label(s->value_usd),
-			      "date", s->date, "source", s->source, "checked",
-			      s->checked, "note", S_str(s->note)));
+			      "kind", s->kind, "kind_label", label, "value_usd",
+			      S_int_or_null(s->value_usd), "value_label",
+			      S_usd_label(s->value_usd), "date", s->date,
+			      "source", s->source, "checked", s->checked,
+			      "note", S_str(s->note)));
 	}
 	free(order);
 	return arr;
@@ -802,9 +802,14 @@ static json_t *S_model(const struct model *m, json_t *all_offers, size_t begin,
 		hosts += i == 0 || strcmp(ids[i], ids[i - 1]) != 0;
 	free(ids);
 	json_t *lab = m->lab_ref ? S_vendor_ref(m->lab_ref) : json_null();
+	json_t *alternatives = json_array();
+	for (size_t i = 0; i < m->frontier_alternatives.count; i++)
+		json_array_append_new(
+		    alternatives,
+		    json_string(m->frontier_alternatives.items[i]));
 	return json_pack(
 	    "{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-	    " s:o, s:I, s:o}",
+	    " s:o, s:I, s:o, s:o}",
 	    "id", m->id, "name", m->name, "lab", lab, "open_weights",
 	    m->open_weights == 1, "license", S_str(m->license), "context",
 	    S_int_or_null(m->context), "context_label",
@@ -812,7 +817,7 @@ static json_t *S_model(const struct model *m, json_t *all_offers, size_t begin,
 	    "parameters", S_str(m->parameters), "summary", S_str(m->summary),
 	    "homepage", S_str(m->homepage), "source", S_str(m->source),
 	    "offers", offers, "host_count", (json_int_t)hosts, "cheapest",
-	    cheapest);
+	    cheapest, "frontier_alternatives", alternatives);
 }
 
 /* ---- the stack map's geometry (SVG user units) ---- */
@@ -951,10 +956,10 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 					 v->offers[k].checked);
 		for (size_t k = 0; k < v->n_signals; k++) {
 			const struct signal *s = &v->signals[k];
-			const char *day = s->checked &&
-						  strcmp(s->checked, s->date) > 0
-					      ? s->checked
-					      : s->date;
+			const char *day =
+			    s->checked && strcmp(s->checked, s->date) > 0
+				? s->checked
+				: s->date;
 			if (strcmp(day, best) > 0)
 				snprintf(best, sizeof(best), "%s", day);
 		}

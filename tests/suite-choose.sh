@@ -99,7 +99,7 @@ if "$bin" --catalog "$bundled" choose --model llama-3.3-70b --input-tokens 100M 
 	--output-tokens 20M >"$tmp/out" 2>"$tmp/err" &&
 	grep -qE '^ *1  .*\$[0-9,]+\.[0-9][0-9]' "$tmp/out" &&
 	grep -q '^Resilience: ' "$tmp/out" &&
-	grep -q '^Frontier-lab comparison' "$tmp/out"; then
+	grep -q '^Frontier-lab alternatives the catalog names' "$tmp/out"; then
 	ok "bundled catalog: llama-3.3-70b 100M/20M prints a ranking"
 else
 	cat "$tmp/err" "$tmp/out" >"$tmp/why"

@@ -283,22 +283,45 @@ static void test_rank_fixture(void **state)
 	assert_string_equal(
 	    json_string_value(json_object_get(resil, "router_names")),
 	    "RouterX");
+	/* open-70b names lab-mini and two-max: both, cheapest first */
 	json_t *front = json_object_get(res, "frontier");
-	assert_int_equal(S_int(front, "candidates"), 2); /* not lab-mini */
+	assert_true(json_is_true(json_object_get(front, "named")));
+	assert_int_equal(S_int(front, "candidates"), 2);
+	got = S_order(json_object_get(front, "alternatives"));
+	assert_string_equal(got, "labco:$7.00,labtwo:$325.00");
+	free(got);
 	assert_string_equal(
 	    json_string_value(json_object_get(
-		json_object_get(front, "cheapest"), "monthly_label")),
-	    "$325.00");
-	assert_string_equal(
-	    json_string_value(json_object_get(
-		json_object_get(front, "most_expensive"), "vendor_id")),
-	    "labco");
-	assert_string_equal(
-	    json_string_value(json_object_get(
-		json_object_get(front, "most_expensive"), "monthly_label")),
-	    "$600.00");
+		json_object_get(front, "cheapest"), "model_id")),
+	    "lab-mini");
 	assert_string_equal(
 	    json_string_value(json_object_get(res, "data_date")), "2026-11-25");
+	json_decref(res);
+}
+
+/* A model that names no alternatives: only the cheapest other closed
+ * model on its lab's API with at least its context. */
+static void test_frontier_fallback(void **state)
+{
+	json_t *view = *state;
+	struct choose_query q = S_base;
+	q.model_id = "lab-mini"; /* 32,000 tokens: lab-pro and two-max fit */
+	json_t *res = choose_rank(view, &q);
+	json_t *front = json_object_get(res, "frontier");
+	assert_false(json_is_true(json_object_get(front, "named")));
+	assert_int_equal(S_int(front, "candidates"), 2); /* not itself */
+	char *got = S_order(json_object_get(front, "alternatives"));
+	assert_string_equal(got, "labtwo:$325.00");
+	free(got);
+	json_decref(res);
+	/* lab-pro (200,000): only two-max has the context */
+	q.model_id = "lab-pro";
+	res = choose_rank(view, &q);
+	front = json_object_get(res, "frontier");
+	assert_int_equal(S_int(front, "candidates"), 1);
+	got = S_order(json_object_get(front, "alternatives"));
+	assert_string_equal(got, "labtwo:$325.00");
+	free(got);
 	json_decref(res);
 }
 
@@ -567,6 +590,7 @@ int main(void)
 	    cmocka_unit_test(test_format_usd),
 	    cmocka_unit_test(test_price_label),
 	    cmocka_unit_test(test_rank_fixture),
+	    cmocka_unit_test(test_frontier_fallback),
 	    cmocka_unit_test(test_rank_workloads),
 	    cmocka_unit_test(test_rank_requirements),
 	    cmocka_unit_test(test_find_model),

@@ -151,7 +151,7 @@
 
   // The ranking of modelId for workload w and requirements req, as
   // choose_rank computes it.
-  function rank(modelId, minContext, w, req) {
+  function rank(modelId, minContext, named, w, req) {
     var ranking = [], noPrice = [], meeting = {}, hosts = [], routers = [], frontier = [];
     offers.forEach(function (o) {
       if (o.model !== modelId) return;
@@ -166,19 +166,32 @@
       else ranking.push(row);
       meeting[o.vendor] = true;
     });
+    // the frontier-lab comparison: the model's named alternatives, each at
+    // its cheapest offer on its lab's API, else the cheapest other closed
+    // model with enough context
     offers.forEach(function (o) {
-      if (!o.frontier || !o.hasPrice) return;
-      if (!isNaN(minContext) && !(o.context >= minContext)) return;
+      if (!o.frontier || !o.hasPrice || o.model === modelId) return;
+      if (named.length ? named.indexOf(o.model) < 0
+        : !isNaN(minContext) && !(o.context >= minContext)) return;
       var row = costed(o, w);
       if (!isNaN(row.monthly)) frontier.push(row);
     });
     ranking.sort(compareRows);
     noPrice.sort(compareRows);
     frontier.sort(compareRows);
+    var seen = {};
+    frontier = frontier.filter(function (row) {
+      if (seen[row.offer.model]) return false;
+      seen[row.offer.model] = true;
+      return true;
+    });
+    var candidates = frontier.length;
+    if (!named.length) frontier = frontier.slice(0, 1);
     return {
       ranking: ranking, noPrice: noPrice, hosts: hosts.length,
       hostsMeeting: hosts.filter(function (v) { return meeting[v]; }).length,
-      routers: routers, frontier: frontier
+      routers: routers, frontier: frontier, named: named.length > 0,
+      candidates: candidates
     };
   }
 
@@ -278,14 +291,6 @@
     return tr;
   }
 
-  function frontierPart(p, row, lead) {
-    p.appendChild(document.createTextNode(lead));
-    p.appendChild(el('strong', '', formatUsd(row.monthly)));
-    p.appendChild(document.createTextNode(' (' + row.offer.modelName + ' on '));
-    p.appendChild(vendorLink(row.offer));
-    p.appendChild(document.createTextNode(')'));
-  }
-
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
@@ -334,7 +339,9 @@
     }
     var minContext = num(option.getAttribute('data-context'));
     var req = { compatible: compatBox.checked, layer: layerSel.value };
-    var r = rank(option.value, minContext, { input: tin, output: tout, share: share }, req);
+    var alternatives = option.getAttribute('data-alternatives') || '';
+    var named = alternatives ? alternatives.split(' ') : [];
+    var r = rank(option.value, minContext, named, { input: tin, output: tout, share: share }, req);
 
     summary.textContent = modelName + ': ' + r.ranking.length +
       (r.ranking.length === 1 ? ' offer' : ' offers') + ' ranked for ' + grouped(tin) +
@@ -368,21 +375,31 @@
       ', ' + r.hostsMeeting + ' of them meeting your requirements: that is what you can fail over to.' +
       (r.routers.length ? ' Also sold through ' + r.routers.join(', ') + ', a router to other hosts, not counted.' : '')));
 
-    var p = el('p', 'choose-frontier');
+    var box = el('div', 'choose-frontier');
+    box.setAttribute('data-named', String(r.named));
+    var p = el('p');
     p.appendChild(el('strong', '', 'Frontier-lab comparison:'));
-    if (r.frontier.length) {
-      var cheap = r.frontier[0], dear = r.frontier[r.frontier.length - 1];
-      p.setAttribute('data-cheapest', formatUsd(cheap.monthly));
-      p.setAttribute('data-most-expensive', formatUsd(dear.monthly));
-      frontierPart(p, cheap, ' the same tokens on a closed model through its own lab\'s API' +
-        (isNaN(minContext) ? '' : ', with a context of at least ' + grouped(minContext) + ' tokens') +
-        ', cost from ');
-      frontierPart(p, dear, ' to ');
-      p.appendChild(document.createTextNode(' a month.'));
-    } else {
-      p.appendChild(document.createTextNode(' no closed model on its own lab\'s API in the catalog has a price and a large enough context.'));
-    }
-    frontierBox.appendChild(p);
+    p.appendChild(document.createTextNode(r.named
+      ? ' the same tokens on the closed models the catalog names as the alternatives to ' +
+        modelName + ', each through its own lab\'s API:'
+      : ' the same tokens on the cheapest closed model through its own lab\'s API' +
+        (isNaN(minContext) ? '' : ', with a context of at least ' + grouped(minContext) + ' tokens') + ':'));
+    if (!r.frontier.length)
+      p.appendChild(document.createTextNode(' none in the catalog has a price.'));
+    box.appendChild(p);
+    var ul = el('ul');
+    r.frontier.forEach(function (row) {
+      var li = el('li');
+      li.setAttribute('data-model', row.offer.model);
+      li.setAttribute('data-vendor', row.offer.vendor);
+      li.setAttribute('data-monthly-label', formatUsd(row.monthly));
+      li.appendChild(el('strong', '', formatUsd(row.monthly)));
+      li.appendChild(document.createTextNode(' a month: ' + row.offer.modelName + ' on '));
+      li.appendChild(vendorLink(row.offer));
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    frontierBox.appendChild(box);
   }
 
   if (split) loaded[modelSel.value] = true; // the page carries its offers

@@ -70,8 +70,8 @@ function expected(res) {
 			.map((r) => `${r.vendor_id} ${r.context_label} (${r.context_note})`),
 		hosts: String(res.resilience.hosts),
 		hostsMeeting: String(res.resilience.hosts_meeting),
-		cheapest: res.frontier.cheapest ? res.frontier.cheapest.monthly_label : null,
-		mostExpensive: res.frontier.most_expensive ? res.frontier.most_expensive.monthly_label : null,
+		frontierNamed: String(res.frontier.named),
+		frontier: res.frontier.alternatives.map((r) => `${r.model_id} ${r.vendor_id} ${r.monthly_label}`),
 	};
 }
 
@@ -79,7 +79,7 @@ function compare(want, got) {
 	const problems = [];
 	const a = JSON.stringify(want.ranking), b = JSON.stringify(got.ranking);
 	if (a !== b) problems.push(`ranking: CLI ${a}\n      page ${b}`);
-	for (const k of ['prices', 'noPrice', 'routerRows', 'routerNote', 'shortRows', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
+	for (const k of ['prices', 'noPrice', 'routerRows', 'routerNote', 'shortRows', 'hosts', 'hostsMeeting', 'frontierNamed', 'frontier']) {
 		if (JSON.stringify(want[k]) !== JSON.stringify(got[k]))
 			problems.push(`${k}: CLI ${JSON.stringify(want[k])}, page ${JSON.stringify(got[k])}`);
 	}
@@ -158,6 +158,7 @@ try {
 	const readPage = () => page.evaluate(() => {
 		const q = (s) => document.querySelector(s);
 		const f = q('#choose-frontier .choose-frontier');
+		const items = f ? [...f.querySelectorAll('li')] : [];
 		return {
 			ranking: [...document.querySelectorAll('#choose-ranking tbody tr')].map((tr) =>
 				`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
@@ -174,8 +175,8 @@ try {
 				.map((tr) => `${tr.dataset.vendor} ${tr.children[9].textContent}`),
 			hosts: q('#choose-resilience').dataset.hosts,
 			hostsMeeting: q('#choose-resilience').dataset.hostsMeeting,
-			cheapest: f && f.dataset.cheapest !== undefined ? f.dataset.cheapest : null,
-			mostExpensive: f && f.dataset.mostExpensive !== undefined ? f.dataset.mostExpensive : null,
+			frontierNamed: f ? f.dataset.named : null,
+			frontier: items.map((li) => `${li.dataset.model} ${li.dataset.vendor} ${li.dataset.monthlyLabel}`),
 		};
 	});
 
@@ -245,8 +246,9 @@ try {
 			.filter((tr) => tr.querySelector('.context-short'))
 			.map((tr) => `${tr.dataset.vendor} ${tr.children[9].textContent}`),
 		hosts: s.querySelector('.choose-resilience').dataset.hosts,
-		cheapest: s.querySelector('.choose-frontier').dataset.cheapest ?? null,
-		mostExpensive: s.querySelector('.choose-frontier').dataset.mostExpensive ?? null,
+		frontierNamed: s.querySelector('.choose-frontier').dataset.named,
+		frontier: [...s.querySelectorAll('.choose-frontier li')].map((li) =>
+			`${li.dataset.model} ${li.dataset.vendor} ${li.dataset.monthlyLabel}`),
 	})));
 	const toolHidden = await noJs.$eval('#choose-tools', (e) => e.hidden);
 	const defaultModel = await noJs.$eval('#choose-model option[selected]', (o) => o.value);
