@@ -1077,15 +1077,38 @@ json_t *choose_page(json_t *view, bool split)
 			      S_short(q.input_tokens, in), "output_short",
 			      S_short(q.output_tokens, out), "result", result));
 	}
+	/* --via on the page: each vendor with the vendors that name it under
+	 * via (their offers are sold through it too) */
+	json_t *vendors = json_array();
+	json_array_foreach(json_object_get(view, "vendors"), i, m)
+	{
+		struct buf sellers = BUF_INIT;
+		size_t k;
+		json_t *v;
+		json_array_foreach(json_object_get(view, "vendors"), k, v)
+		{
+			if (S_find(json_object_get(v, "via"), "id",
+				   S_str(m, "id")))
+				buf_printf(&sellers, "%s%s",
+					   sellers.len ? " " : "",
+					   S_str(v, "id"));
+		}
+		json_array_append_new(
+		    vendors,
+		    json_pack("{s:O, s:O, s:s}", "id", json_object_get(m, "id"),
+			      "name", json_object_get(m, "name"), "sellers",
+			      buf_cstr(&sellers)));
+		buf_release(&sellers);
+	}
 	S_rank_release(&r);
-	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o}", "default_model",
-			 def ? json_pack("{s:O, s:O}", "id",
-					 json_object_get(def, "id"), "name",
-					 json_object_get(def, "name"))
-			     : json_null(),
-			 "models", models, "offers", offers, "presets", presets,
-			 "old_after_days", VALIDATE_STALE_DAYS, "split",
-			 split ? json_string("api/choose/") : json_null());
+	return json_pack(
+	    "{s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "default_model",
+	    def ? json_pack("{s:O, s:O}", "id", json_object_get(def, "id"),
+			    "name", json_object_get(def, "name"))
+		: json_null(),
+	    "models", models, "vendors", vendors, "offers", offers, "presets",
+	    presets, "old_after_days", VALIDATE_STALE_DAYS, "split",
+	    split ? json_string("api/choose/") : json_null());
 }
 
 struct choose_rows {

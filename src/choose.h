@@ -144,15 +144,15 @@ void choose_print_markdown(json_t *result, struct buf *out);
 /* The "choose" key of the choose page's context:
  *   {default_model: {id, name}, models: [{id, name, context, selected,
  *    host_count, alternatives (its frontier_alternatives, joined by
- *    " ")}] (models with offers), offers: [ROW of every offer, with
- *    frontier (bool), monthly null], presets: [{id, name, description,
- *    input_tokens, output_tokens, cached_share, input_short, output_short,
- *    result: RESULT + {has_no_price}}], old_after_days,
- *    split: "api/choose/" | null}
- * The default model is llama-3.3-70b when present, else the model with the
- * most hosts (ties: smallest id). With split, offers holds only the rows
- * of the default model and the frontier rows; the page loads the others
- * from split + MODEL.json (see choose_rows_new). */
+ *    " ")}] (models with offers), vendors: [{id, name, sellers (ids of
+ *    the vendors that name it under via, joined by " ")}], offers: [ROW of
+ * every offer, with frontier (bool), monthly null], presets: [{id, name,
+ * description, input_tokens, output_tokens, cached_share, input_short,
+ * output_short, result: RESULT + {has_no_price}}], old_after_days, split:
+ * "api/choose/" | null} The default model is llama-3.3-70b when present, else
+ * the model with the most hosts (ties: smallest id). With split, offers holds
+ * only the rows of the default model and the frontier rows; the page loads the
+ * others from split + MODEL.json (see choose_rows_new). */
 json_t *choose_page(json_t *view, bool split);
 
 /* The page's rows made a few at a time (for the split files): the same

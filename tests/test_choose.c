@@ -477,6 +477,30 @@ static void test_page(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 				json_object_get(page, "default_model"), "id")),
 			    "open-70b");
+	/* --via on the page: routerx sells for the vendors that name it */
+	json_t *vendors = json_object_get(page, "vendors");
+	json_t *routerx = NULL;
+	size_t k;
+	json_t *v;
+	json_array_foreach(vendors, k, v)
+	{
+		if (strcmp(json_string_value(json_object_get(v, "id")),
+			   "routerx") == 0)
+			routerx = v;
+	}
+	assert_non_null(routerx);
+	assert_string_equal(
+	    json_string_value(json_object_get(routerx, "sellers")),
+	    "alpha beta epsilon");
+	/* the model's named alternatives, for the script */
+	json_array_foreach(json_object_get(page, "models"), k, v)
+	{
+		if (strcmp(json_string_value(json_object_get(v, "id")),
+			   "open-70b") == 0)
+			assert_string_equal(json_string_value(json_object_get(
+						v, "alternatives")),
+					    "lab-mini two-max");
+	}
 	json_t *presets = json_object_get(page, "presets");
 	assert_int_equal(json_array_size(presets), 3);
 	static const char *const want[] = {

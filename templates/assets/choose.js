@@ -7,7 +7,9 @@
  *           + out / 1e6 × output
  *
  * ranked by monthly cost, then vendor id, then remote id, and rounded to
- * cents half up only when shown. Without this script the page shows three
+ * cents half up only when shown; the requirements (OpenAI-compatible,
+ * layer, sold through a vendor, a monthly limit compared in cents) and the
+ * frontier-lab comparison are choose_rank's. Without this script the page shows three
  * preset workloads ranked at build time. On a large catalog a model's
  * offers are fetched from api/choose/MODEL.json when it is picked. */
 (function () {
@@ -19,6 +21,7 @@
   if (!tools || !live || !list) return;
 
   var MAX_TOKENS = 1e15;      // CHOOSE_MAX_TOKENS
+  var MAX_USD = 1e12;         // CHOOSE_MAX_USD
   var PRINT_LIMIT_USD = 1e13; // S_PRINT_LIMIT_USD
   var root = tools.getAttribute('data-root') || '';
   // what "(router)" after a vendor means, as the CLI's legend says it
@@ -58,6 +61,17 @@
   function parseShare(text) {
     var v = parseNumber(text, false);
     return v <= 1 ? v : NaN;
+  }
+
+  // The monthly limit: -1 when empty (no limit), NaN when bad.
+  function parseLimit(text) {
+    if (String(text).trim() === '') return -1;
+    var v = parseNumber(text, false);
+    return v <= MAX_USD ? v : NaN;
+  }
+
+  function cents(usd) {
+    return Math.floor(usd * 100 + 0.5);
   }
 
   function grouped(n) {
@@ -153,6 +167,7 @@
   // choose_rank computes it.
   function rank(modelId, minContext, named, w, req) {
     var ranking = [], noPrice = [], meeting = {}, hosts = [], routers = [], frontier = [];
+    var excluded = 0, over = 0;
     offers.forEach(function (o) {
       if (o.model !== modelId) return;
       if (o.router) {
@@ -160,11 +175,19 @@
       } else if (hosts.indexOf(o.vendor) < 0) {
         hosts.push(o.vendor);
       }
-      if ((req.compatible && !o.compatible) || (req.layer && o.layer !== req.layer)) return;
+      if ((req.compatible && !o.compatible) || (req.layer && o.layer !== req.layer) ||
+        (req.via && o.vendor !== req.via && req.sellers.indexOf(o.vendor) < 0)) {
+        excluded++;
+        return;
+      }
       var row = costed(o, w);
-      if (isNaN(row.monthly) || !o.hasPrice) noPrice.push(row);
+      var priced = !isNaN(row.monthly) && o.hasPrice;
+      // the limit is compared in cents, as the costs are shown
+      var overLimit = priced && req.max >= 0 && cents(row.monthly) > cents(req.max);
+      if (!priced) noPrice.push(row);
+      else if (overLimit) over++;
       else ranking.push(row);
-      meeting[o.vendor] = true;
+      if (!overLimit) meeting[o.vendor] = true;
     });
     // the frontier-lab comparison: the model's named alternatives, each at
     // its cheapest offer on its lab's API, else the cheapest other closed
@@ -191,6 +214,7 @@
       ranking: ranking, noPrice: noPrice, hosts: hosts.length,
       hostsMeeting: hosts.filter(function (v) { return meeting[v]; }).length,
       routers: routers, frontier: frontier, named: named.length > 0,
+      excluded: excluded, over: over,
       candidates: candidates
     };
   }
@@ -203,6 +227,9 @@
   var cachedEl = document.getElementById('choose-cached');
   var compatBox = document.getElementById('choose-compatible');
   var layerSel = document.getElementById('choose-layer');
+  var viaSel = document.getElementById('choose-via');
+  var maxEl = document.getElementById('choose-max');
+  var maxHint = document.getElementById('choose-max-hint');
   var inputHint = document.getElementById('choose-input-hint');
   var outputHint = document.getElementById('choose-output-hint');
   var cachedHint = document.getElementById('choose-cached-hint');
@@ -311,12 +338,17 @@
       isNaN(tout) ? 'Enter a token count such as 100k, 50M or 2.5B' : grouped(tout) + ' tokens');
     setHint(cachedEl, cachedHint, share, !isNaN(share),
       isNaN(share) ? 'Enter a share from 0 to 1' : Math.round(share * 1e4) / 100 + '% of input billed at the cached price');
+    var max = parseLimit(maxEl.value);
+    setHint(maxEl, maxHint, max, !isNaN(max),
+      isNaN(max) ? 'Enter an amount of US dollars, such as 250 or 1500.50, or leave it empty'
+        : max < 0 ? 'Empty for no limit; offers that cost more are left out'
+          : 'At most ' + formatUsd(max) + ' a month');
     clear(tbody);
     clear(noPriceBox);
     clear(notesBox);
     clear(frontierBox);
     resilienceEl.textContent = '';
-    if (isNaN(tin) || isNaN(tout) || isNaN(share)) {
+    if (isNaN(tin) || isNaN(tout) || isNaN(share) || isNaN(max)) {
       summary.textContent = 'Enter a valid workload to see the ranking.';
       return;
     }
@@ -338,7 +370,10 @@
       return;
     }
     var minContext = num(option.getAttribute('data-context'));
-    var req = { compatible: compatBox.checked, layer: layerSel.value };
+    var viaOption = viaSel.options[viaSel.selectedIndex];
+    var sellers = viaOption ? viaOption.getAttribute('data-sellers') || '' : '';
+    var req = { compatible: compatBox.checked, layer: layerSel.value, via: viaSel.value,
+      sellers: sellers ? sellers.split(' ') : [], max: max };
     var alternatives = option.getAttribute('data-alternatives') || '';
     var named = alternatives ? alternatives.split(' ') : [];
     var r = rank(option.value, minContext, named, { input: tin, output: tout, share: share }, req);
@@ -346,7 +381,14 @@
     summary.textContent = modelName + ': ' + r.ranking.length +
       (r.ranking.length === 1 ? ' offer' : ' offers') + ' ranked for ' + grouped(tin) +
       ' input and ' + grouped(tout) + ' output tokens a month' +
-      (share > 0 ? ', ' + Math.round(share * 1e4) / 100 + '% of input cached' : '') + '.';
+      (share > 0 ? ', ' + Math.round(share * 1e4) / 100 + '% of input cached' : '') + '.' +
+      (r.excluded || r.over ? ' Left out: ' +
+        (r.excluded ? r.excluded + (r.excluded === 1 ? ' offer that fails' : ' offers that fail') +
+          ' a requirement' : '') + (r.excluded && r.over ? '; ' : '') +
+        (r.over ? r.over + (r.over === 1 ? ' offer' : ' offers') + ' above the monthly limit' : '') +
+        '.' : '');
+    summary.setAttribute('data-excluded', String(r.excluded));
+    summary.setAttribute('data-over-budget', String(r.over));
     r.ranking.forEach(function (row, i) { tbody.appendChild(rankingRow(row, i, minContext)); });
 
     var routed = r.ranking.concat(r.noPrice).some(function (row) { return row.offer.router; });
@@ -405,10 +447,10 @@
   if (split) loaded[modelSel.value] = true; // the page carries its offers
   tools.hidden = false;
   live.hidden = false;
-  [modelSel, compatBox, layerSel].forEach(function (e) {
+  [modelSel, compatBox, layerSel, viaSel].forEach(function (e) {
     e.addEventListener('change', update);
   });
-  [inputEl, outputEl, cachedEl].forEach(function (e) {
+  [inputEl, outputEl, cachedEl, maxEl].forEach(function (e) {
     e.addEventListener('input', update);
     e.addEventListener('change', update);
   });
