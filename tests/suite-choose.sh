@@ -4,6 +4,8 @@
 #     outputs in tests/fixtures/choose/expected/ (the command of each is
 #     below),
 #   - usage errors exit 2 with a message that names the problem,
+#   - the README's `stackmap choose` example is what the binary prints (the
+#     lines it shows; "..." elides),
 #   - the bundled catalog prints a ranking, and for several workloads the
 #     JSON output parses and agrees with the table, row by row, to the cent,
 #   - both catalogs build a choose page,
@@ -104,6 +106,49 @@ if "$bin" --catalog "$bundled" choose --model llama-3.3-70b --input-tokens 100M 
 else
 	cat "$tmp/err" "$tmp/out" >"$tmp/why"
 	ko "bundled catalog: llama-3.3-70b 100M/20M prints a ranking" "$tmp/why"
+fi
+
+# The README's example: the command it shows, run on the bundled catalog,
+# prints the lines it shows, in order; "..." stands for lines left out, and
+# the lines between two of them are consecutive in the output.
+if python3 - README.md "$bin" "$bundled" >"$tmp/why" 2>&1 <<'EOF'; then
+import shlex, subprocess, sys
+readme, binary, catalog = sys.argv[1:4]
+text = open(readme, encoding="utf-8").read()
+start = text.index("```text\n$ stackmap choose ") + len("```text\n")
+block = text[start:text.index("```", start)].rstrip("\n").split("\n")
+args = shlex.split(block[0][2:])[1:]
+out = subprocess.run([binary, "--catalog", catalog] + args, capture_output=True,
+                     text=True, check=True).stdout.rstrip("\n").split("\n")
+segments, seg = [], []
+for line in block[1:]:
+    if line == "...":
+        segments.append(seg)
+        seg = []
+    else:
+        seg.append(line)
+segments.append(seg)
+at, problems = 0, []
+for i, seg in enumerate(segments):
+    found = next((k for k in range(at, len(out) - len(seg) + 1)
+                  if out[k:k + len(seg)] == seg), None)
+    if found is None or (i == 0 and found != 0):
+        problems.append(f"README lines not in the output as shown, from {seg[0]!r}")
+        best = max(range(at, len(out)), default=at, key=lambda k: sum(
+            a == b for a, b in zip(out[k:k + len(seg)], seg)))
+        for a, b in zip(seg, out[best:best + len(seg)]):
+            if a != b:
+                problems.append(f"  README: {a}\n  binary: {b}")
+        break
+    at = found + len(seg)
+if not problems and at != len(out):
+    problems.append(f"the output goes on after the README's last line: {out[at]!r}")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+EOF
+	ok "README: the stackmap choose example is what the binary prints"
+else
+	ko "README: the stackmap choose example is what the binary prints" "$tmp/why"
 fi
 
 # agree CATALOG ARGS...: --format json parses and matches the table.
