@@ -102,6 +102,7 @@ struct model {
 	char *summary;
 	char *homepage;
 	char *source;
+	struct strlist frontier_alternatives; /* model ids */
 	/* resolved by validation; borrowed */
 	const struct vendor *lab_ref;
 };

@@ -222,6 +222,24 @@ char *choose_format_usd(double usd, char out[32])
 	return out;
 }
 
+char *choose_price_label(const char *text, char out[40])
+{
+	size_t n = text ? strlen(text) : 0;
+	if (n > 32 || (text && strpbrk(text, "eE"))) {
+		snprintf(out, 40, "%.32s", text);
+		return out;
+	}
+	const char *dot = text ? strchr(text, '.') : NULL;
+	size_t decimals = dot ? n - (size_t)(dot - text) - 1 : 0;
+	const char *pad = "";
+	if (n && !dot)
+		pad = ".00";
+	else if (n && decimals < 2)
+		pad = decimals ? "0" : "00";
+	snprintf(out, 40, "%s%s", n ? text : "", pad);
+	return out;
+}
+
 char *choose_age_label(long days, char out[32])
 {
 	if (days < 0)
@@ -266,11 +284,82 @@ static json_t *S_copy(json_t *v)
 
 /* ---- finding the model ---- */
 
+/* s in lower case without spaces, hyphens, underscores and dots, so that
+ * "Llama-3.3-70B-Instruct", "llama 3.3 70b instruct" and "LLAMA_3_3_70B
+ * instruct" compare equal. Caller frees. */
+static char *S_norm(const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "");
+	for (; s && *s; s++)
+		if (!strchr(" -_.", *s))
+			buf_putc(&b, (char)tolower((unsigned char)*s));
+	return buf_detach(&b, NULL);
+}
+
+/* The part of a remote id after its last '/': "meta-llama/Llama-3.3" →
+ * "Llama-3.3". Borrowed from rid. */
+static const char *S_basename(const char *rid)
+{
+	const char *slash = strrchr(rid, '/');
+	return slash ? slash + 1 : rid;
+}
+
+/* Appends id to found (at most S_SUGGESTIONS) unless it is there. */
+static void S_add_found(const char **found, size_t *n, const char *id)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (strcmp(found[k], id) == 0)
+			return;
+	if (*n < S_SUGGESTIONS)
+		found[(*n)++] = id;
+}
+
+/* The models whose id, name, remote id or the last part of a remote id
+ * equals query once both are normalised (S_norm). Returns how many. */
+static size_t S_norm_matches(json_t *view, const char *query,
+			     const char **found)
+{
+	char *q = S_norm(query);
+	size_t n = 0, i;
+	json_t *m;
+	json_array_foreach(json_object_get(view, "models"), i, m)
+	{
+		char *id = S_norm(S_str(m, "id"));
+		char *name = S_norm(S_str(m, "name"));
+		if (strcmp(q, id) == 0 || strcmp(q, name) == 0)
+			S_add_found(found, &n, S_str(m, "id"));
+		free(id);
+		free(name);
+	}
+	json_array_foreach(json_object_get(view, "offers"), i, m)
+	{
+		const char *rid = S_str(m, "remote_id");
+		char *whole = S_norm(rid), *base = S_norm(S_basename(rid));
+		if (strcmp(q, whole) == 0 || strcmp(q, base) == 0)
+			S_add_found(found, &n, S_str(m, "model_id"));
+		free(whole);
+		free(base);
+	}
+	free(q);
+	return n;
+}
+
+static void S_ambiguous(struct buf *err, const char *query, const char *what,
+			const char **found, size_t n)
+{
+	buf_printf(err, "'%s' %s several models:", query, what);
+	for (size_t k = 0; k < n; k++)
+		buf_printf(err, "%s %s", k ? "," : "", found[k]);
+	buf_puts(err, "; name one by its id");
+}
+
 const char *choose_find_model(json_t *view, const char *query, struct buf *err)
 {
 	json_t *models = json_object_get(view, "models");
 	json_t *m = S_find(models, "id", query);
-	size_t i;
+	const char *found[S_SUGGESTIONS];
+	size_t i, n;
 	if (m)
 		return S_str(m, "id");
 	json_array_foreach(models, i, m)
@@ -280,34 +369,32 @@ const char *choose_find_model(json_t *view, const char *query, struct buf *err)
 	}
 	/* Remote ids: exact, then ignoring case; one model or ambiguous. */
 	for (int pass = 0; pass < 2; pass++) {
-		const char *found[S_SUGGESTIONS];
-		size_t n = 0;
 		json_t *o;
+		n = 0;
 		json_array_foreach(json_object_get(view, "offers"), i, o)
 		{
 			const char *rid = S_str(o, "remote_id");
-			const char *mid = S_str(o, "model_id");
 			if (!(pass ? strcasecmp(rid, query)
 				   : strcmp(rid, query)))
-				if (n < S_SUGGESTIONS &&
-				    !(n && strcmp(found[n - 1], mid) == 0))
-					found[n++] = mid;
+				S_add_found(found, &n, S_str(o, "model_id"));
 		}
 		if (n == 1)
 			return found[0];
 		if (n > 1) {
-			buf_printf(
-			    err,
-			    "'%s' is a remote id of several models:", query);
-			for (size_t k = 0; k < n; k++)
-				buf_printf(err, "%s %s", k ? "," : "",
-					   found[k]);
-			buf_puts(err, "; name one by its id");
+			S_ambiguous(err, query, "is a remote id of", found, n);
 			return NULL;
 		}
 	}
+	/* Then ignoring case, spaces, hyphens, underscores and dots. */
+	n = S_norm_matches(view, query, found);
+	if (n == 1)
+		return found[0];
+	if (n > 1) {
+		S_ambiguous(err, query, "could name", found, n);
+		return NULL;
+	}
 	const char *close[S_SUGGESTIONS];
-	size_t n = choose_suggest(view, query, close, S_SUGGESTIONS);
+	n = choose_suggest(view, query, close, S_SUGGESTIONS);
 	buf_printf(err, "unknown model '%s'", query);
 	for (size_t k = 0; k < n; k++)
 		buf_printf(err, "%s%s%s", k ? ", " : "; did you mean ",
@@ -317,27 +404,33 @@ const char *choose_find_model(json_t *view, const char *query, struct buf *err)
 
 struct S_candidate {
 	const char *id;
+	bool contains; /* the id or the name contains query, or it them */
 	size_t distance;
 };
 
 static int S_candidate_cmp(const void *pa, const void *pb)
 {
 	const struct S_candidate *a = pa, *b = pb;
+	if (a->contains != b->contains)
+		return a->contains ? -1 : 1;
 	if (a->distance != b->distance)
 		return a->distance < b->distance ? -1 : 1;
 	return strcmp(a->id, b->id);
 }
 
+/* True when a and b are at least 3 characters and one contains the other
+ * (so a prefix or a suffix too). */
+static bool S_contains(const char *a, const char *b)
+{
+	return strlen(a) >= 3 && strlen(b) >= 3 &&
+	       (strstr(a, b) != NULL || strstr(b, a) != NULL);
+}
+
 size_t choose_suggest(json_t *view, const char *query, const char **out,
 		      size_t max)
 {
-	char q[65];
-	size_t len = strlen(query);
-	if (len >= sizeof(q))
-		len = sizeof(q) - 1;
-	for (size_t i = 0; i < len; i++)
-		q[i] = (char)tolower((unsigned char)query[i]);
-	q[len] = '\0';
+	char *q = S_norm(query);
+	size_t len = strlen(q);
 	size_t cap = len / 3 > 3 ? len / 3 : 3;
 	json_t *models = json_object_get(view, "models");
 	struct S_candidate *c =
@@ -346,16 +439,20 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
 	json_t *m;
 	json_array_foreach(models, i, m)
 	{
-		const char *id = S_str(m, "id");
-		char name[128];
-		snprintf(name, sizeof(name), "%s", S_str(m, "name"));
-		for (char *p = name; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+		char *id = S_norm(S_str(m, "id"));
+		char *name = S_norm(S_str(m, "name"));
 		size_t d = schema_edit_distance(q, id, cap);
-		if (d <= cap ||
-		    (len >= 3 && (strstr(id, q) || strstr(name, q))))
-			c[n++] = (struct S_candidate){id, d};
+		size_t dn = schema_edit_distance(q, name, cap);
+		if (dn < d)
+			d = dn;
+		bool contains = S_contains(q, id) || S_contains(q, name);
+		if (d <= cap || contains)
+			c[n++] =
+			    (struct S_candidate){S_str(m, "id"), contains, d};
+		free(id);
+		free(name);
 	}
+	free(q);
 	qsort(c, n, sizeof(*c), S_candidate_cmp);
 	size_t k;
 	for (k = 0; k < n && k < max; k++)
@@ -482,6 +579,38 @@ static bool S_is_router(const struct S_rank *r, json_t *offer)
 	return json_object_get(r->routers, S_str(offer, "vendor_id")) != NULL;
 }
 
+/* The model's context window when the offer's is smaller, else -1. */
+static json_int_t S_short_of(const struct S_rank *r, json_t *offer)
+{
+	json_t *m = json_object_get(r->models, S_str(offer, "model_id"));
+	json_t *want = json_object_get(m, "context");
+	json_t *ctx = json_object_get(offer, "context");
+	if (!json_is_integer(want) || !json_is_integer(ctx) ||
+	    json_integer_value(ctx) >= json_integer_value(want))
+		return -1;
+	return json_integer_value(want);
+}
+
+/* "less than the model's 131,072" for an offer whose context window is
+ * smaller than its model's, appended to out; nothing otherwise. */
+static void S_context_note(const struct S_rank *r, json_t *offer,
+			   struct buf *out)
+{
+	json_int_t want = S_short_of(r, offer);
+	char label[32];
+	if (want >= 0)
+		buf_printf(out, "less than the model's %s",
+			   S_grouped((unsigned long long)want, label));
+}
+
+/* The vendor's name, with " (router)" for a router, appended to out. */
+static void S_vendor_label(const struct S_rank *r, json_t *offer,
+			   struct buf *out)
+{
+	buf_printf(out, "%s%s", S_str(offer, "vendor_name"),
+		   S_is_router(r, offer) ? " (router)" : "");
+}
+
 /* A ROW for offer (see choose.h), costed for q when q is not NULL. */
 static json_t *S_row(const struct S_rank *r, json_t *offer,
 		     const struct choose_query *q)
@@ -493,6 +622,9 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	    "input",	 "output",     "cached_input",
 	    "input_num", "output_num", "cached_input_num",
 	    "has_price", "origin",     NULL};
+	/* the price labels, with at least two decimals */
+	static const char *const labels[] = {"input", "output", "cached_input",
+					     NULL};
 	static const char *const api[] = {"openai_compatible", "context",
 					  "context_label", NULL};
 	char date[11], money[32];
@@ -515,6 +647,14 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	json_object_set_new(row, "monthly_label",
 			    json_string(choose_format_usd(cost, money)));
 	S_copy_keys(row, offer, prices);
+	for (size_t i = 0; labels[i]; i++) {
+		char label[40];
+		const char *text = S_str(offer, labels[i]);
+		if (text)
+			json_object_set_new(
+			    row, labels[i],
+			    json_string(choose_price_label(text, label)));
+	}
 	json_object_set_new(row, "price_date",
 			    date[0] ? json_string(date) : json_null());
 	json_object_set_new(row, "age_days",
@@ -524,9 +664,21 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	json_object_set_new(row, "stale", json_boolean(stale));
 	json_object_set_new(row, "old", json_boolean(S_is_old(offer, age)));
 	S_copy_keys(row, offer, api);
+	struct buf note = BUF_INIT;
+	S_context_note(r, offer, &note);
+	json_object_set_new(row, "context_short", json_boolean(note.len > 0));
+	json_object_set_new(row, "context_note",
+			    note.len ? json_string(buf_cstr(&note))
+				     : json_null());
+	buf_release(&note);
 	json_object_set_new(row, "strengths",
 			    json_string(buf_cstr(&strengths)));
-	json_object_set_new(row, "router", json_boolean(S_is_router(r, offer)));
+	bool router = S_is_router(r, offer);
+	json_object_set_new(row, "router", json_boolean(router));
+	struct buf label = BUF_INIT;
+	S_vendor_label(r, offer, &label);
+	json_object_set_new(row, "vendor_label", json_string(buf_cstr(&label)));
+	buf_release(&label);
 	json_object_set_new(row, "note",
 			    S_copy(json_object_get(offer, "note")));
 	buf_release(&strengths);
@@ -580,22 +732,42 @@ static bool S_is_frontier(const struct S_rank *r, json_t *offer)
 	       strcmp(lab, S_str(offer, "vendor_id")) == 0;
 }
 
-/* The frontier-lab comparison: priced offers of closed models on their
- * own lab's API with at least min_context tokens (when known). */
-static json_t *S_frontier(const struct S_rank *r, json_t *min_context)
+/* The cheapest row of rows (sorted), or NULL; borrowed. */
+static json_t *S_first(json_t *rows)
 {
-	json_t *rows = json_array();
-	size_t i;
-	json_t *o;
+	return json_array_size(rows) ? json_array_get(rows, 0) : NULL;
+}
+
+/* The frontier-lab comparison for model (see choose.h): the model's named
+ * frontier_alternatives, each at its cheapest priced offer on its lab's
+ * own API; or, when it names none, the cheapest priced offer of any other
+ * closed model on its own lab's API with at least the model's context
+ * (when known). */
+static json_t *S_frontier(const struct S_rank *r, json_t *model)
+{
+	json_t *named = json_object_get(model, "frontier_alternatives");
+	json_t *min_context = json_object_get(model, "context");
+	const char *self = S_str(model, "id");
+	bool by_name = json_array_size(named) > 0;
+	json_t *rows = json_array(), *chosen = json_array();
+	size_t i, k, candidates = 0;
+	json_t *o, *alt;
 	json_array_foreach(json_object_get(r->view, "offers"), i, o)
 	{
 		json_t *ctx = json_object_get(o, "context");
-		if (!S_is_frontier(r, o))
+		const char *mid = S_str(o, "model_id");
+		bool listed = false;
+		if (!S_is_frontier(r, o) || strcmp(mid, self) == 0)
 			continue;
-		if (json_is_integer(min_context) &&
-		    !(json_is_integer(ctx) &&
-		      json_integer_value(ctx) >=
-			  json_integer_value(min_context)))
+		json_array_foreach(named, k, alt)
+		{
+			listed |= strcmp(json_string_value(alt), mid) == 0;
+		}
+		if (by_name ? !listed
+			    : json_is_integer(min_context) &&
+				  !(json_is_integer(ctx) &&
+				    json_integer_value(ctx) >=
+					json_integer_value(min_context)))
 			continue;
 		json_t *row = S_row(r, o, r->q);
 		if (json_is_true(json_object_get(o, "has_price")) &&
@@ -604,13 +776,21 @@ static json_t *S_frontier(const struct S_rank *r, json_t *min_context)
 		json_decref(row);
 	}
 	S_sort(rows);
-	size_t n = json_array_size(rows);
+	/* one row per model, its cheapest offer; without names, only the
+	 * cheapest of them */
+	json_array_foreach(rows, i, o)
+	{
+		if (!S_find(chosen, "model_id", S_str(o, "model_id")))
+			json_array_append(chosen, o);
+	}
+	candidates = json_array_size(chosen);
+	while (!by_name && json_array_size(chosen) > 1)
+		json_array_remove(chosen, json_array_size(chosen) - 1);
 	char label[32];
 	json_t *f = json_pack(
-	    "{s:O, s:O, s:I, s:O, s:s}", "cheapest",
-	    n ? json_array_get(rows, 0) : json_null(), "most_expensive",
-	    n ? json_array_get(rows, n - 1) : json_null(), "candidates",
-	    (json_int_t)n, "min_context",
+	    "{s:b, s:o, s:O, s:I, s:O, s:s}", "named", by_name, "alternatives",
+	    chosen, "cheapest", S_first(chosen) ? S_first(chosen) : json_null(),
+	    "candidates", (json_int_t)candidates, "min_context",
 	    min_context ? min_context : json_null(), "min_context_label",
 	    json_is_integer(min_context)
 		? S_grouped((unsigned long long)json_integer_value(min_context),
@@ -737,8 +917,14 @@ json_t *choose_rank(json_t *view, const struct choose_query *q)
 	{
 		json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
 	}
+	bool router_row = false;
+	json_array_foreach(ranking, i, o)
+	{
+		router_row |= json_is_true(json_object_get(o, "router"));
+	}
 	json_array_foreach(no_price, i, o)
 	{
+		router_row |= json_is_true(json_object_get(o, "router"));
 		json_object_set_new(o, "monthly", json_null());
 		json_object_set_new(o, "monthly_label", json_string(""));
 	}
@@ -769,7 +955,8 @@ json_t *choose_rank(json_t *view, const struct choose_query *q)
 	    "no_price", no_price, "excluded", (json_int_t)excluded,
 	    "over_budget", (json_int_t)over, "resilience",
 	    S_resilience(&r, json_object_get(model, "offers"), meeting),
-	    "frontier", S_frontier(&r, json_object_get(model, "context")));
+	    "frontier", S_frontier(&r, model));
+	json_object_set_new(result, "has_router", json_boolean(router_row));
 	json_decref(meeting);
 	S_rank_release(&r);
 	return result;
@@ -834,15 +1021,25 @@ json_t *choose_page(json_t *view, bool split)
 	{
 		if (!json_array_size(json_object_get(m, "offers")))
 			continue;
+		struct buf alts = BUF_INIT;
+		size_t k;
+		json_t *alt;
+		json_array_foreach(json_object_get(m, "frontier_alternatives"),
+				   k, alt)
+		{
+			buf_printf(&alts, "%s%s", k ? " " : "",
+				   json_string_value(alt));
+		}
 		json_array_append_new(
 		    models,
-		    json_pack("{s:O, s:O, s:O, s:O, s:O, s:b}", "id",
+		    json_pack("{s:O, s:O, s:O, s:O, s:O, s:b, s:s}", "id",
 			      json_object_get(m, "id"), "name",
 			      json_object_get(m, "name"), "context",
 			      json_object_get(m, "context"), "context_label",
 			      json_object_get(m, "context_label"), "host_count",
 			      json_object_get(m, "host_count"), "selected",
-			      m == def));
+			      m == def, "alternatives", buf_cstr(&alts)));
+		buf_release(&alts);
 	}
 	json_array_foreach(json_object_get(view, "offers"), i, m)
 	{
@@ -880,15 +1077,38 @@ json_t *choose_page(json_t *view, bool split)
 			      S_short(q.input_tokens, in), "output_short",
 			      S_short(q.output_tokens, out), "result", result));
 	}
+	/* --via on the page: each vendor with the vendors that name it under
+	 * via (their offers are sold through it too) */
+	json_t *vendors = json_array();
+	json_array_foreach(json_object_get(view, "vendors"), i, m)
+	{
+		struct buf sellers = BUF_INIT;
+		size_t k;
+		json_t *v;
+		json_array_foreach(json_object_get(view, "vendors"), k, v)
+		{
+			if (S_find(json_object_get(v, "via"), "id",
+				   S_str(m, "id")))
+				buf_printf(&sellers, "%s%s",
+					   sellers.len ? " " : "",
+					   S_str(v, "id"));
+		}
+		json_array_append_new(
+		    vendors,
+		    json_pack("{s:O, s:O, s:s}", "id", json_object_get(m, "id"),
+			      "name", json_object_get(m, "name"), "sellers",
+			      buf_cstr(&sellers)));
+		buf_release(&sellers);
+	}
 	S_rank_release(&r);
-	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o}", "default_model",
-			 def ? json_pack("{s:O, s:O}", "id",
-					 json_object_get(def, "id"), "name",
-					 json_object_get(def, "name"))
-			     : json_null(),
-			 "models", models, "offers", offers, "presets", presets,
-			 "old_after_days", VALIDATE_STALE_DAYS, "split",
-			 split ? json_string("api/choose/") : json_null());
+	return json_pack(
+	    "{s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "default_model",
+	    def ? json_pack("{s:O, s:O}", "id", json_object_get(def, "id"),
+			    "name", json_object_get(def, "name"))
+		: json_null(),
+	    "models", models, "vendors", vendors, "offers", offers, "presets",
+	    presets, "old_after_days", VALIDATE_STALE_DAYS, "split",
+	    split ? json_string("api/choose/") : json_null());
 }
 
 struct choose_rows {
@@ -948,6 +1168,31 @@ const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
 		return S_bool_text(S_is_router(r, offer), len);
 	if (strcmp(key, "frontier") == 0)
 		return S_bool_text(S_is_frontier(r, offer), len);
+	if (strcmp(key, "input") == 0 || strcmp(key, "output") == 0 ||
+	    strcmp(key, "cached_input") == 0) {
+		const char *text = S_str(offer, key);
+		if (!text)
+			return mustache_scalar_text(json_object_get(offer, key),
+						    num, len);
+		buf_reset(scratch);
+		buf_puts(scratch, choose_price_label(text, num));
+		*len = scratch->len;
+		return scratch->data;
+	}
+	if (strcmp(key, "context_short") == 0)
+		return S_bool_text(S_short_of(r, offer) >= 0, len);
+	if (strcmp(key, "context_note") == 0) {
+		buf_reset(scratch);
+		S_context_note(r, offer, scratch);
+		*len = scratch->len;
+		return scratch->len ? scratch->data : NULL;
+	}
+	if (strcmp(key, "vendor_label") == 0) {
+		buf_reset(scratch);
+		S_vendor_label(r, offer, scratch);
+		*len = scratch->len;
+		return scratch->data;
+	}
 	if (strcmp(key, "strengths") == 0) {
 		buf_reset(scratch);
 		S_strength_labels(r, offer, scratch);

@@ -70,18 +70,29 @@ double choose_monthly_cost(double input_tokens, double output_tokens,
 long long choose_cents(double usd);
 /* "$1,234.56": usd rounded to cents. Writes at most 32 bytes. */
 char *choose_format_usd(double usd, char out[32]);
+/* A price label (listing_format_price's text) with at least two decimals:
+ * "0.1" → "0.10", "2" → "2.00", "0.135" stays; "" and exponent forms
+ * stay as they are. Writes at most 40 bytes. */
+char *choose_price_label(const char *text, char out[40]);
 /* "0 days old", "1 day old", "12 days old"; "date unknown" when days < 0. */
 char *choose_age_label(long days, char out[32]);
 
-/* Finds the model that query names: a model id, a model name (ignoring
- * case) or a vendor's remote id (exact first, then ignoring case). Returns
- * the id, borrowed from the view, or NULL with a message in err: an
- * ambiguous remote id lists its models; an unknown name lists the closest
- * model ids ("did you mean …?"). */
+/* Finds the model that query names, trying in turn: a model id; a model
+ * name (ignoring case); a vendor's remote id (exact, then ignoring case);
+ * then an id, a name, a remote id or the part of a remote id after its
+ * last '/' once both are normalised: lower case, without spaces, hyphens,
+ * underscores and dots ("LLAMA-3.3-70B" and "llama 3.3 70b instruct"
+ * find llama-3.3-70b). A step that finds one model returns its id,
+ * borrowed from the view; one that finds several fails, listing them.
+ * Otherwise returns NULL with "unknown model 'Q'; did you mean …?" in err
+ * (choose_suggest's ids). */
 const char *choose_find_model(json_t *view, const char *query, struct buf *err);
-/* Fills out with up to max model ids close to query (ignoring case):
- * within a few edits of it, or containing it in the id or the name; by
- * edit distance, then id. Returns how many. Borrowed from the view. */
+/* Fills out with up to max model ids close to query, both normalised as
+ * above: within a few edits of the id or the name, or (from 3 characters)
+ * containing it or contained in it, so a prefix or an id with a suffix
+ * ("llama-3.3-70b-instruct-fast") finds it; those first, then by edit
+ * distance, then id.
+ * Returns how many. Borrowed from the view. */
 size_t choose_suggest(json_t *view, const char *query, const char **out,
 		      size_t max);
 
@@ -101,19 +112,27 @@ size_t choose_suggest(json_t *view, const char *query, const char **out,
  *                 host_list: "A, B",
  *                 routers: [{id, name}],
  *                 router_names: "A, B" | null},
- *    frontier: {cheapest: ROW | null, most_expensive: ROW | null,
+ *    has_router (a router's offer is among ranking and no_price),
+ *    frontier: {named, alternatives: [ROW], cheapest: ROW | null,
  *               candidates, min_context, min_context_label}}
  * ROW = {rank, vendor_id, vendor_name, layer, layer_name, model_id,
  *   model_name, remote_id, monthly (number | null), monthly_label, input,
  *   output, cached_input, input_num, output_num, cached_input_num,
  *   has_price, origin, price_date, age_days, age_label, stale, old,
- *   openai_compatible, context, context_label, strengths (labels joined
- *   by ", "), router, note}
+ *   openai_compatible, context, context_label, context_short (the offer's
+ *   context window is smaller than the model's), context_note ("less than
+ *   the model's 131,072" | null), strengths (labels joined
+ *   by ", "), router, vendor_label ("OpenRouter (router)" for a router,
+ *   else the vendor's name), note}
  * Independent hosts are the distinct vendors offering the model, except
  * routers: vendors that another non-lab vendor names under via (its models
- * are sold through them, as with OpenRouter). The frontier comparison is
- * every priced offer of a closed model on its own lab's API whose context
- * is at least the model's, costed for the same workload; requirements do
+ * are sold through them, as with OpenRouter). The frontier comparison
+ * costs the same workload on closed models on their own lab's API: when
+ * the model file names frontier_alternatives (named true), each of them
+ * at its cheapest priced offer on its lab's API; otherwise (named false)
+ * only the cheapest priced offer of any other closed model whose context
+ * is at least the model's. alternatives is ranked like the ranking;
+ * candidates counts the models that qualified; requirements do
  * not apply to it. Returns NULL when the model is not in the view. */
 json_t *choose_rank(json_t *view, const struct choose_query *q);
 
@@ -124,15 +143,16 @@ void choose_print_markdown(json_t *result, struct buf *out);
 
 /* The "choose" key of the choose page's context:
  *   {default_model: {id, name}, models: [{id, name, context, selected,
- *    host_count}] (models with offers), offers: [ROW of every offer, with
- *    frontier (bool), monthly null], presets: [{id, name, description,
- *    input_tokens, output_tokens, cached_share, input_short, output_short,
- *    result: RESULT + {has_no_price}}], old_after_days,
- *    split: "api/choose/" | null}
- * The default model is llama-3.3-70b when present, else the model with the
- * most hosts (ties: smallest id). With split, offers holds only the rows
- * of the default model and the frontier rows; the page loads the others
- * from split + MODEL.json (see choose_rows_new). */
+ *    host_count, alternatives (its frontier_alternatives, joined by
+ *    " ")}] (models with offers), vendors: [{id, name, sellers (ids of
+ *    the vendors that name it under via, joined by " ")}], offers: [ROW of
+ * every offer, with frontier (bool), monthly null], presets: [{id, name,
+ * description, input_tokens, output_tokens, cached_share, input_short,
+ * output_short, result: RESULT + {has_no_price}}], old_after_days, split:
+ * "api/choose/" | null} The default model is llama-3.3-70b when present, else
+ * the model with the most hosts (ties: smallest id). With split, offers holds
+ * only the rows of the default model and the frontier rows; the page loads the
+ * others from split + MODEL.json (see choose_rows_new). */
 json_t *choose_page(json_t *view, bool split);
 
 /* The page's rows made a few at a time (for the split files): the same

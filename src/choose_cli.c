@@ -68,6 +68,11 @@ static void S_age_cell(struct buf *cell, json_t *row)
 
 #define S_COLS 11
 
+/* What a router row's price means; the page says the same. */
+#define S_ROUTER_LEGEND                                                        \
+	"a router to other hosts, not a host itself; the rate actually "       \
+	"billed depends on the upstream host it routes each request to."
+
 /* The ranking's cells, one JSON array of strings per row. */
 static json_t *S_cells(json_t *ranking)
 {
@@ -83,7 +88,7 @@ static json_t *S_cells(json_t *ranking)
 		buf_printf(&c[0], "%lld",
 			   (long long)json_integer_value(
 			       json_object_get(row, "rank")));
-		buf_puts(&c[1], S_str(row, "vendor_name"));
+		buf_puts(&c[1], S_str(row, "vendor_label"));
 		buf_puts(&c[2], S_str(row, "layer"));
 		buf_puts(&c[3], S_str(row, "monthly_label"));
 		S_price_cell(&c[4], row, "input", "input_num");
@@ -97,6 +102,8 @@ static json_t *S_cells(json_t *ranking)
 		buf_puts(&c[9], json_is_integer(ctx)
 				    ? S_str(row, "context_label")
 				    : "-");
+		if (json_is_true(json_object_get(row, "context_short")))
+			buf_puts(&c[9], " SHORT");
 		buf_puts(&c[10], S_str(row, "strengths"));
 		json_t *cells = json_array();
 		for (size_t k = 0; k < S_COLS; k++) {
@@ -189,26 +196,63 @@ static void S_offer_words(struct buf *out, bool md, json_t *row)
 	S_text(out, md, S_str(row, "remote_id"));
 }
 
-/* "  cheapest        $325.00  Two Max on LabTwo (labtwo), two-max, declared
- * 15d", money right-aligned to width in text. */
-static void S_frontier_line(struct buf *out, bool md, const char *label,
-			    json_t *row, int width)
+/* "  $325.00  Two Max on LabTwo (labtwo), two-max, declared 15d", money
+ * right-aligned to width in text. */
+static void S_frontier_line(struct buf *out, bool md, json_t *row, int width)
 {
 	struct buf age = BUF_INIT;
 	S_age_cell(&age, row);
 	if (md) {
-		buf_printf(out, "- %s: ", label);
+		buf_puts(out, "- ");
 		S_text(out, md, S_str(row, "monthly_label"));
 		buf_puts(out, ", ");
 	} else {
-		buf_printf(out, "  %-14s  %*s  ", label, width,
-			   S_str(row, "monthly_label"));
+		buf_printf(out, "  %*s  ", width, S_str(row, "monthly_label"));
 	}
 	S_text(out, md, S_str(row, "model_name"));
 	buf_puts(out, " on ");
 	S_offer_words(out, md, row);
 	buf_printf(out, ", %s\n", buf_cstr(&age));
 	buf_release(&age);
+}
+
+/* The frontier-lab comparison beneath the ranking. */
+static void S_frontier_notes(json_t *front, bool md, struct buf *out)
+{
+	json_t *alts = json_object_get(front, "alternatives");
+	size_t i;
+	json_t *row;
+	int width = 0;
+	json_array_foreach(alts, i, row)
+	{
+		int w = (int)strlen(S_str(row, "monthly_label"));
+		width = w > width ? w : width;
+	}
+	if (json_is_true(json_object_get(front, "named"))) {
+		buf_puts(out,
+			 "\nFrontier-lab alternatives the catalog names for "
+			 "this model, same workload on each lab's own API "
+			 "(requirements not applied)");
+	} else {
+		buf_puts(out, "\nFrontier-lab comparison, same workload: the "
+			      "cheapest closed model on its own lab's API");
+		if (json_is_integer(json_object_get(front, "min_context")))
+			buf_printf(out, " with at least %s tokens of context",
+				   S_str(front, "min_context_label"));
+		if (json_array_size(alts))
+			buf_printf(out, " (of %lld; requirements not applied)",
+				   (long long)json_integer_value(
+				       json_object_get(front, "candidates")));
+	}
+	if (!json_array_size(alts)) {
+		buf_puts(out, ": none in the catalog has a price.\n");
+		return;
+	}
+	buf_printf(out, ":\n%s", md ? "\n" : "");
+	json_array_foreach(alts, i, row)
+	{
+		S_frontier_line(out, md, row, width);
+	}
 }
 
 /* Everything but the table: the heading lines (head) or the notes. */
@@ -299,36 +343,19 @@ static void S_notes(json_t *res, bool md, bool head, struct buf *out)
 		buf_puts(out, ", a router to other hosts, not counted.");
 	}
 	buf_putc(out, '\n');
-	json_t *cheap = json_object_get(front, "cheapest");
-	json_t *dear = json_object_get(front, "most_expensive");
-	buf_printf(out,
-		   "%sFrontier-lab comparison, same workload: closed models "
-		   "on their own lab's API",
-		   p);
-	if (json_is_integer(json_object_get(front, "min_context")))
-		buf_printf(out, " with at least %s tokens of context",
-			   S_str(front, "min_context_label"));
-	if (json_is_object(cheap)) {
-		int width = (int)strlen(S_str(cheap, "monthly_label"));
-		if ((int)strlen(S_str(dear, "monthly_label")) > width)
-			width = (int)strlen(S_str(dear, "monthly_label"));
-		buf_printf(out, " (%lld offers; requirements not applied):\n%s",
-			   (long long)json_integer_value(
-			       json_object_get(front, "candidates")),
-			   md ? "\n" : "");
-		S_frontier_line(out, md, "cheapest", cheap, width);
-		S_frontier_line(out, md, "most expensive", dear, width);
-	} else {
-		buf_puts(out, ": none in the catalog.\n");
-	}
-	bool stale = false, old = false;
+	S_frontier_notes(front, md, out);
+	bool stale = false, old = false, short_ctx = false;
 	json_array_foreach(rank, i, row)
 	{
+		short_ctx |=
+		    json_is_true(json_object_get(row, "context_short"));
 		stale |= json_is_true(json_object_get(row, "stale"));
 		old |= json_is_true(json_object_get(row, "old")) &&
 		       !json_is_true(json_object_get(row, "stale"));
 	}
 	buf_puts(out, p);
+	if (json_is_true(json_object_get(res, "has_router")))
+		buf_puts(out, "(router): " S_ROUTER_LEGEND "\n");
 	if (stale)
 		buf_puts(out,
 			 "STALE: the vendor's last live probe failed; this "
@@ -338,6 +365,11 @@ static void S_notes(json_t *res, bool md, bool head, struct buf *out)
 			   "OLD: the price is more than %d days older than "
 			   "%s.\n",
 			   VALIDATE_STALE_DAYS, S_str(res, "data_date"));
+	if (short_ctx)
+		buf_printf(out,
+			   "SHORT: the offer's context window is less than "
+			   "the model's %s tokens.\n",
+			   S_str(model, "context_label"));
 	buf_puts(out, "Ranked by monthly cost, then vendor id, then remote "
 		      "id; costs rounded to the cent.\n");
 }

@@ -280,6 +280,13 @@ static const struct field S_model_fields[] = {
      .type = FT_URL,
      .offset = offsetof(struct model, source),
      .description = "Where the model's facts were read."},
+    {.name = "frontier_alternatives",
+     .type = FT_MODEL_ID_LIST,
+     .offset = offsetof(struct model, frontier_alternatives),
+     .description =
+	 "Closed models a buyer would otherwise call for the same routine "
+	 "jobs, each offered on its own model lab's API; `stackmap choose` "
+	 "costs the workload on them for comparison."},
 };
 
 const struct schema schema_model = {"model",
@@ -717,10 +724,13 @@ static size_t S_load_list(const struct field *f, const struct ynode *v,
 				errors++;
 				continue;
 			}
-		} else if (!schema_is_id(item->text)) {
+		} else if (f->type == FT_MODEL_ID_LIST
+			       ? !schema_is_model_id(item->text)
+			       : !schema_is_id(item->text)) {
 			diag_error(diags, item->loc,
-				   "'%s' in '%s' is not a valid id", item->text,
-				   f->name);
+				   "'%s' in '%s' is not a valid %sid",
+				   item->text, f->name,
+				   f->type == FT_MODEL_ID_LIST ? "model " : "");
 			errors++;
 			continue;
 		}
@@ -764,7 +774,8 @@ static size_t S_load_value(const struct field *f, const struct ynode *v,
 					      items + i * f->sub->size, diags);
 		return errors;
 	}
-	if (f->type == FT_ENUM_LIST || f->type == FT_ID_LIST)
+	if (f->type == FT_ENUM_LIST || f->type == FT_ID_LIST ||
+	    f->type == FT_MODEL_ID_LIST)
 		return S_load_list(f, v, target, diags);
 	if (v->kind != YNODE_SCALAR) {
 		diag_error(diags, v->loc,
@@ -927,7 +938,8 @@ void schema_release(const struct schema *schema, void *target)
 		case FT_BOOL:
 			break;
 		case FT_ENUM_LIST:
-		case FT_ID_LIST: {
+		case FT_ID_LIST:
+		case FT_MODEL_ID_LIST: {
 			struct strlist *list = (struct strlist *)slot;
 			for (size_t k = 0; k < list->count; k++)
 				free(list->items[k]);
@@ -1029,11 +1041,15 @@ static json_t *S_field_json(const struct field *f)
 		json_object_set_new(j, "uniqueItems", json_true());
 		break;
 	}
-	case FT_ID_LIST: {
+	case FT_ID_LIST:
+	case FT_MODEL_ID_LIST: {
 		json_t *items = json_object();
 		json_object_set_new(items, "type", json_string("string"));
-		json_object_set_new(items, "pattern",
-				    json_string("^[a-z0-9][a-z0-9-]*$"));
+		json_object_set_new(
+		    items, "pattern",
+		    json_string(f->type == FT_ID_LIST
+				    ? "^[a-z0-9][a-z0-9-]*$"
+				    : "^(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*$"));
 		json_object_set_new(j, "type", json_string("array"));
 		json_object_set_new(j, "items", items);
 		json_object_set_new(j, "uniqueItems", json_true());

@@ -16,19 +16,20 @@
 #include "yamldoc.h"
 
 enum field_type {
-	FT_ID,		/* [a-z0-9][a-z0-9-]* */
-	FT_MODEL_ID,	/* [a-z0-9][a-z0-9.-]* */
-	FT_LINE,	/* one line of plain text */
-	FT_TEXT,	/* text, may span lines (CommonMark) */
-	FT_URL,		/* http:// or https:// URL */
-	FT_DATE,	/* YYYY-MM-DD, a real date */
-	FT_ENV,		/* environment variable name */
-	FT_ENUM,	/* one of values */
-	FT_ENUM_LIST,	/* list of distinct values */
-	FT_ID_LIST,	/* list of distinct ids */
-	FT_INT,		/* integer in [min, max], stored as long */
-	FT_NUMBER,	/* finite number >= 0, stored as double */
-	FT_BOOL,	/* true or false, stored as int */
+	FT_ID,		  /* [a-z0-9][a-z0-9-]* */
+	FT_MODEL_ID,	  /* [a-z0-9][a-z0-9.-]* */
+	FT_LINE,	  /* one line of plain text */
+	FT_TEXT,	  /* text, may span lines (CommonMark) */
+	FT_URL,		  /* http:// or https:// URL */
+	FT_DATE,	  /* YYYY-MM-DD, a real date */
+	FT_ENV,		  /* environment variable name */
+	FT_ENUM,	  /* one of values */
+	FT_ENUM_LIST,	  /* list of distinct values */
+	FT_ID_LIST,	  /* list of distinct ids */
+	FT_MODEL_ID_LIST, /* list of distinct model ids */
+	FT_INT,		  /* integer in [min, max], stored as long */
+	FT_NUMBER,	  /* finite number >= 0, stored as double */
+	FT_BOOL,	  /* true or false, stored as int */
 	FT_OBJECT,	/* nested mapping, stored as a pointer to sub struct */
 	FT_OBJECT_LIST, /* list of mappings, stored as array + count */
 };

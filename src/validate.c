@@ -83,6 +83,57 @@ static void S_check_models(struct catalog *cat, struct diags *diags)
 	}
 }
 
+/* True when vendor v lists an offer of model id. */
+static bool S_offers_model(const struct vendor *v, const char *id)
+{
+	for (size_t k = 0; k < v->n_offers; k++)
+		if (v->offers[k].model && strcmp(v->offers[k].model, id) == 0)
+			return true;
+	return false;
+}
+
+/* Each of a model's frontier_alternatives names another, closed model
+ * whose lab (a model-lab vendor, checked above) offers it on its own
+ * API. */
+static void S_check_alternatives(struct catalog *cat, const struct model *m,
+				 struct diags *diags)
+{
+	const struct strlist *alts = &m->frontier_alternatives;
+	for (size_t k = 0; k < alts->count; k++) {
+		const char *id = alts->items[k];
+		const struct model *a = catalog_find_model(cat, id);
+		if (m->id && strcmp(id, m->id) == 0) {
+			diag_error(diags, alts->locs[k],
+				   "a model cannot be its own frontier "
+				   "alternative");
+		} else if (!a) {
+			const char *close = S_suggest_model(cat, id);
+			if (close)
+				diag_error(diags, alts->locs[k],
+					   "frontier alternative '%s' is not "
+					   "in models/; did you mean '%s'?",
+					   id, close);
+			else
+				diag_error(diags, alts->locs[k],
+					   "frontier alternative '%s' is not "
+					   "in models/",
+					   id);
+		} else if (a->open_weights == 1) {
+			diag_error(
+			    diags, alts->locs[k],
+			    "frontier alternative '%s' has open weights; "
+			    "name a closed model",
+			    id);
+		} else if (a->lab_ref && !S_offers_model(a->lab_ref, id)) {
+			diag_error(diags, alts->locs[k],
+				   "frontier alternative '%s' is not offered "
+				   "on its lab's own API (vendors/%s.yaml has "
+				   "no offer of it)",
+				   id, a->lab_ref->id);
+		}
+	}
+}
+
 static bool S_has_price(const struct offer *o)
 {
 	return !isnan(o->input) || !isnan(o->output) || !isnan(o->cached_input);
@@ -220,6 +271,8 @@ size_t validate_catalog(struct catalog *cat, struct diags *diags)
 {
 	size_t before = diags->errors;
 	S_check_models(cat, diags);
+	for (size_t i = 0; i < cat->n_models; i++)
+		S_check_alternatives(cat, &cat->models[i], diags);
 	for (size_t i = 0; i < cat->n_vendors; i++)
 		S_check_vendor(cat, &cat->vendors[i], diags);
 	S_check_freshness(cat, diags);

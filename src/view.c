@@ -889,9 +889,14 @@ static json_t *S_model(const struct model *m, json_t *all_offers, size_t begin,
 		hosts += i == 0 || strcmp(ids[i], ids[i - 1]) != 0;
 	free(ids);
 	json_t *lab = m->lab_ref ? S_vendor_ref(m->lab_ref) : json_null();
+	json_t *alternatives = json_array();
+	for (size_t i = 0; i < m->frontier_alternatives.count; i++)
+		json_array_append_new(
+		    alternatives,
+		    json_string(m->frontier_alternatives.items[i]));
 	return json_pack(
 	    "{s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-	    " s:o, s:I, s:b, s:o, s:o}",
+	    " s:o, s:I, s:b, s:o, s:o, s:o}",
 	    "id", m->id, "name", m->name, "lab", lab, "open_weights",
 	    m->open_weights == 1, "license", S_str(m->license), "context",
 	    S_int_or_null(m->context), "context_label",
@@ -899,7 +904,8 @@ static json_t *S_model(const struct model *m, json_t *all_offers, size_t begin,
 	    "parameters", S_str(m->parameters), "summary", S_str(m->summary),
 	    "homepage", S_str(m->homepage), "source", S_str(m->source),
 	    "offers", offers, "host_count", (json_int_t)hosts, "has_offers",
-	    n_offers > 0, "cheapest", cheapest, "tied_with", tied_with);
+	    n_offers > 0, "cheapest", cheapest, "tied_with", tied_with,
+	    "frontier_alternatives", alternatives);
 }
 
 /* ---- the stack map's geometry (SVG user units) ---- */

@@ -4,6 +4,8 @@
 #     outputs in tests/fixtures/choose/expected/ (the command of each is
 #     below),
 #   - usage errors exit 2 with a message that names the problem,
+#   - the README's `stackmap choose` example is what the binary prints (the
+#     lines it shows; "..." elides),
 #   - the bundled catalog prints a ranking, and for several workloads the
 #     JSON output parses and agrees with the table, row by row, to the cent,
 #   - both catalogs build a choose page,
@@ -13,10 +15,12 @@
 #     skipped and the suite exits 77 (skipped) unless something failed.
 # Prints PASS/FAIL per check and closes with "choose: N passed, N failed".
 # usage: tests/suite-choose.sh [BUILD_DIR]
+# BUNDLED=DIR runs the bundled-catalog checks on DIR instead of catalog.
 set -u
 cd "$(dirname "$0")/.." || exit 3
 bin=${STACKMAP:-./stackmap}
 fixture=tests/fixtures/choose
+bundled=${BUNDLED:-catalog}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 export CHROMIUM
 pass=0
@@ -78,6 +82,7 @@ usage "--format takes table, md or json" --model open-70b --format csv
 usage "--require takes openai-compatible" --model open-70b --require fast
 usage "--model ID is required" --input-tokens 1M
 usage "unknown model 'open-71b'; did you mean open-70b?" --model open-71b
+usage "unknown model 'Open-70B-Fast'; did you mean open-70b?" --model Open-70B-Fast
 usage "unknown vendor 'alhpa'; did you mean 'alpha'?" --model open-70b --via alhpa
 usage "unknown layer 'labs'" --model open-70b --layer labs
 if "$bin" --catalog "$tmp/none" choose --model x >/dev/null 2>&1; then
@@ -92,15 +97,58 @@ else
 fi
 
 # The bundled catalog: the issue's example prints a ranking.
-if "$bin" choose --model llama-3.3-70b --input-tokens 100M \
+if "$bin" --catalog "$bundled" choose --model llama-3.3-70b --input-tokens 100M \
 	--output-tokens 20M >"$tmp/out" 2>"$tmp/err" &&
 	grep -qE '^ *1  .*\$[0-9,]+\.[0-9][0-9]' "$tmp/out" &&
 	grep -q '^Resilience: ' "$tmp/out" &&
-	grep -q '^Frontier-lab comparison' "$tmp/out"; then
+	grep -q '^Frontier-lab alternatives the catalog names' "$tmp/out"; then
 	ok "bundled catalog: llama-3.3-70b 100M/20M prints a ranking"
 else
 	cat "$tmp/err" "$tmp/out" >"$tmp/why"
 	ko "bundled catalog: llama-3.3-70b 100M/20M prints a ranking" "$tmp/why"
+fi
+
+# The README's example: the command it shows, run on the bundled catalog,
+# prints the lines it shows, in order; "..." stands for lines left out, and
+# the lines between two of them are consecutive in the output.
+if python3 - README.md "$bin" "$bundled" >"$tmp/why" 2>&1 <<'EOF'; then
+import shlex, subprocess, sys
+readme, binary, catalog = sys.argv[1:4]
+text = open(readme, encoding="utf-8").read()
+start = text.index("```text\n$ stackmap choose ") + len("```text\n")
+block = text[start:text.index("```", start)].rstrip("\n").split("\n")
+args = shlex.split(block[0][2:])[1:]
+out = subprocess.run([binary, "--catalog", catalog] + args, capture_output=True,
+                     text=True, check=True).stdout.rstrip("\n").split("\n")
+segments, seg = [], []
+for line in block[1:]:
+    if line == "...":
+        segments.append(seg)
+        seg = []
+    else:
+        seg.append(line)
+segments.append(seg)
+at, problems = 0, []
+for i, seg in enumerate(segments):
+    found = next((k for k in range(at, len(out) - len(seg) + 1)
+                  if out[k:k + len(seg)] == seg), None)
+    if found is None or (i == 0 and found != 0):
+        problems.append(f"README lines not in the output as shown, from {seg[0]!r}")
+        best = max(range(at, len(out)), default=at, key=lambda k: sum(
+            a == b for a, b in zip(out[k:k + len(seg)], seg)))
+        for a, b in zip(seg, out[best:best + len(seg)]):
+            if a != b:
+                problems.append(f"  README: {a}\n  binary: {b}")
+        break
+    at = found + len(seg)
+if not problems and at != len(out):
+    problems.append(f"the output goes on after the README's last line: {out[at]!r}")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+EOF
+	ok "README: the stackmap choose example is what the binary prints"
+else
+	ko "README: the stackmap choose example is what the binary prints" "$tmp/why"
 fi
 
 # agree CATALOG ARGS...: --format json parses and matches the table.
@@ -154,21 +202,22 @@ EOF
 		ko "json agrees with table: $cat $*" "$tmp/why"
 	fi
 }
-agree catalog --model llama-3.3-70b --input-tokens 100M --output-tokens 20M
-agree catalog --model gpt-oss-120b --input-tokens 2.5B --output-tokens 100k \
+agree "$bundled" --model llama-3.3-70b --input-tokens 100M --output-tokens 20M
+agree "$bundled" --model gpt-oss-120b --input-tokens 2.5B --output-tokens 100k \
 	--cached-share 0.25
-agree catalog --model "Llama 3.3 70B Instruct" --input-tokens 300M \
+agree "$bundled" --model LLAMA-3.3-70B --input-tokens 50M --output-tokens 5M
+agree "$bundled" --model "Llama 3.3 70B Instruct" --input-tokens 300M \
 	--output-tokens 30M --require openai-compatible
-agree catalog --model meta-llama/Llama-3.3-70B-Instruct-Turbo \
+agree "$bundled" --model meta-llama/Llama-3.3-70B-Instruct-Turbo \
 	--input-tokens 1234567 --output-tokens 7654321 --layer hyperscaler
-agree catalog --model deepseek-r1 --input-tokens 123456789 \
+agree "$bundled" --model deepseek-r1 --input-tokens 123456789 \
 	--output-tokens 98765 --cached-share 0.9 --max-monthly 150
 agree "$fixture" --model open-70b --input-tokens 777777777 \
 	--output-tokens 3333 --cached-share 0.333
 
 # Both catalogs build a choose page in HTML and Markdown.
-for cat in catalog "$fixture"; do
-	out=$tmp/site-$(basename "$cat")
+for cat in "$bundled" "$fixture"; do
+	out=$tmp/site-$([ "$cat" = "$bundled" ] && echo catalog || basename "$cat")
 	if "$bin" -q --catalog "$cat" --out "$out" build >"$tmp/err" 2>&1 &&
 		[ -s "$out/choose.html" ] && [ -s "$out/choose.md" ] &&
 		[ -s "$out/assets/choose.js" ]; then
@@ -198,7 +247,7 @@ if [ -d node_modules/playwright-core ] && [ -x "$CHROMIUM" ] &&
 	else
 		ko "build with page_offers 1: the choose page loads models' offers from api/choose/" "$tmp/err"
 	fi
-	for run in "catalog site-catalog 24" "$fixture site-choose 8" "$tmp/split-cat site-split 8"; do
+	for run in "$bundled site-catalog 24" "$fixture site-choose 8" "$tmp/split-cat site-split 8"; do
 		set -- $run
 		if node tests/browser/choose.test.mjs "$bin" "$1" "$tmp/$2" "$3" \
 			>"$tmp/browser" 2>&1; then

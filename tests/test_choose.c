@@ -151,6 +151,21 @@ static void test_format_usd(void **state)
 	assert_string_equal(choose_age_label(-1, out), "date unknown");
 }
 
+static void test_price_label(void **state)
+{
+	(void)state;
+	char out[40];
+	assert_string_equal(choose_price_label("0.1", out), "0.10");
+	assert_string_equal(choose_price_label("0.3", out), "0.30");
+	assert_string_equal(choose_price_label("2", out), "2.00");
+	assert_string_equal(choose_price_label("1.", out), "1.00");
+	assert_string_equal(choose_price_label("0.135", out), "0.135");
+	assert_string_equal(choose_price_label("0.013", out), "0.013");
+	assert_string_equal(choose_price_label("12.25", out), "12.25");
+	assert_string_equal(choose_price_label("", out), "");
+	assert_string_equal(choose_price_label("1.5e+07", out), "1.5e+07");
+}
+
 static const struct choose_query S_base = {
     .model_id = "open-70b",
     .input_tokens = 100e6,
@@ -232,8 +247,33 @@ static void test_rank_fixture(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 				json_array_get(rank, 0), "price_date")),
 			    "2026-11-24");
+	/* prices with at least two decimals: 0.2 and 0.6 */
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 0), "input")),
+			    "0.20");
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 0), "output")),
+			    "0.60");
 	assert_true(
 	    json_is_true(json_object_get(json_array_get(rank, 4), "router")));
+	/* the router's row is marked and the result says there is one */
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 4), "vendor_label")),
+			    "RouterX (router)");
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 0), "vendor_label")),
+			    "Epsilon");
+	assert_true(json_is_true(json_object_get(res, "has_router")));
+	/* beta's context window (32,768) is below the model's (131,072) */
+	assert_true(json_is_true(
+	    json_object_get(json_array_get(rank, 3), "context_short")));
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(rank, 3), "context_note")),
+			    "less than the model's 131,072");
+	assert_false(json_is_true(
+	    json_object_get(json_array_get(rank, 2), "context_short")));
+	assert_true(json_is_null(
+	    json_object_get(json_array_get(rank, 2), "context_note")));
 	got = S_order(json_object_get(res, "no_price"));
 	assert_string_equal(got, "delta:");
 	free(got);
@@ -243,22 +283,45 @@ static void test_rank_fixture(void **state)
 	assert_string_equal(
 	    json_string_value(json_object_get(resil, "router_names")),
 	    "RouterX");
+	/* open-70b names lab-mini and two-max: both, cheapest first */
 	json_t *front = json_object_get(res, "frontier");
-	assert_int_equal(S_int(front, "candidates"), 2); /* not lab-mini */
+	assert_true(json_is_true(json_object_get(front, "named")));
+	assert_int_equal(S_int(front, "candidates"), 2);
+	got = S_order(json_object_get(front, "alternatives"));
+	assert_string_equal(got, "labco:$7.00,labtwo:$325.00");
+	free(got);
 	assert_string_equal(
 	    json_string_value(json_object_get(
-		json_object_get(front, "cheapest"), "monthly_label")),
-	    "$325.00");
-	assert_string_equal(
-	    json_string_value(json_object_get(
-		json_object_get(front, "most_expensive"), "vendor_id")),
-	    "labco");
-	assert_string_equal(
-	    json_string_value(json_object_get(
-		json_object_get(front, "most_expensive"), "monthly_label")),
-	    "$600.00");
+		json_object_get(front, "cheapest"), "model_id")),
+	    "lab-mini");
 	assert_string_equal(
 	    json_string_value(json_object_get(res, "data_date")), "2026-11-25");
+	json_decref(res);
+}
+
+/* A model that names no alternatives: only the cheapest other closed
+ * model on its lab's API with at least its context. */
+static void test_frontier_fallback(void **state)
+{
+	json_t *view = *state;
+	struct choose_query q = S_base;
+	q.model_id = "lab-mini"; /* 32,000 tokens: lab-pro and two-max fit */
+	json_t *res = choose_rank(view, &q);
+	json_t *front = json_object_get(res, "frontier");
+	assert_false(json_is_true(json_object_get(front, "named")));
+	assert_int_equal(S_int(front, "candidates"), 2); /* not itself */
+	char *got = S_order(json_object_get(front, "alternatives"));
+	assert_string_equal(got, "labtwo:$325.00");
+	free(got);
+	json_decref(res);
+	/* lab-pro (200,000): only two-max has the context */
+	q.model_id = "lab-pro";
+	res = choose_rank(view, &q);
+	front = json_object_get(res, "frontier");
+	assert_int_equal(S_int(front, "candidates"), 1);
+	got = S_order(json_object_get(front, "alternatives"));
+	assert_string_equal(got, "labtwo:$325.00");
+	free(got);
 	json_decref(res);
 }
 
@@ -332,8 +395,11 @@ static void test_find_model(void **state)
 	json_t *view = *state;
 	struct buf err = BUF_INIT;
 	static const char *const names[] = {
-	    "open-70b",	    "OPEN 70B instruct", "eps/open-70b",
-	    "EPS/OPEN-70B", "Open-70B",		 "gamma.open-70b-v1"};
+	    "open-70b", "OPEN 70B instruct", "eps/open-70b", "EPS/OPEN-70B",
+	    "Open-70B", "gamma.open-70b-v1",
+	    /* normalised: case, spaces, hyphens, underscores, dots */
+	    "OPEN-70B", "open_70b", "Open-70B-Instruct", "open.70b.instruct",
+	    "open70b", "  open 70b  ", "Open70BInstruct"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *id = choose_find_model(view, names[i], &err);
 		assert_non_null(id);
@@ -347,7 +413,23 @@ static void test_find_model(void **state)
 	buf_reset(&err);
 	assert_null(choose_find_model(view, "lab", &err));
 	assert_string_equal(buf_cstr(&err), "unknown model 'lab'; did you "
-					    "mean lab-mini, lab-pro?");
+					    "mean lab-pro, lab-mini?");
+	buf_reset(&err);
+	/* containment: a longer name or a prefix */
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "open-70b-instruct-fast", &err));
+	assert_string_equal(buf_cstr(&err),
+			    "unknown model 'open-70b-instruct-fast'; did you "
+			    "mean open-70b?");
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "Open", &err));
+	assert_string_equal(buf_cstr(&err),
+			    "unknown model 'Open'; did you mean open-70b?");
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "LAB_MINI_2", &err));
+	assert_string_equal(
+	    buf_cstr(&err),
+	    "unknown model 'LAB_MINI_2'; did you mean lab-mini?");
 	buf_reset(&err);
 	assert_null(choose_find_model(view, "zzzzzzzzzz", &err));
 	assert_string_equal(buf_cstr(&err), "unknown model 'zzzzzzzzzz'");
@@ -370,6 +452,19 @@ static void test_find_model_ambiguous(void **state)
 			    "'shared' is a remote id of several models: a-1, "
 			    "b-1; name one by its id");
 	assert_string_equal(choose_find_model(view, "ONLY-B", &err), "b-1");
+	/* normalised: the last part of a remote id */
+	assert_string_equal(choose_find_model(view, "only_b", &err), "b-1");
+	json_decref(view);
+	/* normalised, several models: ambiguous, listed */
+	view = json_pack("{s:[{s:s, s:s}, {s:s, s:s}], s:[]}", "models", "id",
+			 "x-1", "name", "X One", "id", "x1", "name", "X.1",
+			 "offers");
+	buf_reset(&err);
+	assert_null(choose_find_model(view, "X_1", &err));
+	assert_string_equal(buf_cstr(&err), "'X_1' could name several models: "
+					    "x-1, x1; name one by its id");
+	buf_reset(&err);
+	assert_string_equal(choose_find_model(view, "x-1", &err), "x-1");
 	buf_release(&err);
 	json_decref(view);
 }
@@ -382,6 +477,30 @@ static void test_page(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 				json_object_get(page, "default_model"), "id")),
 			    "open-70b");
+	/* --via on the page: routerx sells for the vendors that name it */
+	json_t *vendors = json_object_get(page, "vendors");
+	json_t *routerx = NULL;
+	size_t k;
+	json_t *v;
+	json_array_foreach(vendors, k, v)
+	{
+		if (strcmp(json_string_value(json_object_get(v, "id")),
+			   "routerx") == 0)
+			routerx = v;
+	}
+	assert_non_null(routerx);
+	assert_string_equal(
+	    json_string_value(json_object_get(routerx, "sellers")),
+	    "alpha beta epsilon");
+	/* the model's named alternatives, for the script */
+	json_array_foreach(json_object_get(page, "models"), k, v)
+	{
+		if (strcmp(json_string_value(json_object_get(v, "id")),
+			   "open-70b") == 0)
+			assert_string_equal(json_string_value(json_object_get(
+						v, "alternatives")),
+					    "lab-mini two-max");
+	}
 	json_t *presets = json_object_get(page, "presets");
 	assert_int_equal(json_array_size(presets), 3);
 	static const char *const want[] = {
@@ -493,7 +612,9 @@ int main(void)
 	    cmocka_unit_test(test_share_usd_require),
 	    cmocka_unit_test(test_cost_formula),
 	    cmocka_unit_test(test_format_usd),
+	    cmocka_unit_test(test_price_label),
 	    cmocka_unit_test(test_rank_fixture),
+	    cmocka_unit_test(test_frontier_fallback),
 	    cmocka_unit_test(test_rank_workloads),
 	    cmocka_unit_test(test_rank_requirements),
 	    cmocka_unit_test(test_find_model),

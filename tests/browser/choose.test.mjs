@@ -4,14 +4,18 @@
 // Serves SITE_DIR (built from CATALOG) on 127.0.0.1, drives the Debian
 // chromium through playwright-core, and for COUNT (default 24) workloads
 // generated from a fixed seed (token counts typed in the forms the page and
-// the CLI accept, cached shares, requirements, several models) checks that
-// the page's ranking, costs to the cent, "no published price" list,
-// resilience counts and frontier-lab figures equal those of
+// the CLI accept, cached shares, requirements, --via and --max-monthly,
+// several models) checks that the page's ranking, costs and prices to the
+// cent, router and short-context marks, "no published price" list, offers
+// left out, resilience counts and frontier-lab figures equal those of
 //   STACKMAP --catalog CATALOG choose ... --format json
-// It also checks that the page without JavaScript shows the three preset
-// workloads with the CLI's figures. Prints one PASS/FAIL line per check and
+// It also checks that the figures the page carries for every offer equal
+// those of SITE_DIR/api/catalog.json, that the page without JavaScript
+// shows the three preset workloads with the CLI's figures, and that axe-core
+// finds no serious or critical violations with or without the script. Prints one PASS/FAIL line per check and
 // closes with "N passed, N failed".
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -61,11 +65,19 @@ function cli(args) {
 function expected(res) {
 	return {
 		ranking: res.ranking.map((r) => `${r.vendor_id} ${r.remote_id} ${r.monthly_label}`),
+		prices: res.ranking.map((r) => [['input_num', 'input'], ['output_num', 'output'],
+			['cached_input_num', 'cached_input']].map(([n, l]) => (r[n] === null ? '—unknown' : `$${r[l]}`)).join(' ')),
 		noPrice: res.no_price.map((r) => `${r.vendor_id} ${r.remote_id}`),
+		routerRows: res.ranking.filter((r) => r.router).map((r) => r.vendor_id),
+		routerNote: res.has_router,
+		shortRows: res.ranking.filter((r) => r.context_short)
+			.map((r) => `${r.vendor_id} ${r.context_label} (${r.context_note})`),
 		hosts: String(res.resilience.hosts),
 		hostsMeeting: String(res.resilience.hosts_meeting),
-		cheapest: res.frontier.cheapest ? res.frontier.cheapest.monthly_label : null,
-		mostExpensive: res.frontier.most_expensive ? res.frontier.most_expensive.monthly_label : null,
+		excluded: String(res.excluded),
+		overBudget: String(res.over_budget),
+		frontierNamed: String(res.frontier.named),
+		frontier: res.frontier.alternatives.map((r) => `${r.model_id} ${r.vendor_id} ${r.monthly_label}`),
 	};
 }
 
@@ -73,7 +85,8 @@ function compare(want, got) {
 	const problems = [];
 	const a = JSON.stringify(want.ranking), b = JSON.stringify(got.ranking);
 	if (a !== b) problems.push(`ranking: CLI ${a}\n      page ${b}`);
-	for (const k of ['noPrice', 'hosts', 'hostsMeeting', 'cheapest', 'mostExpensive']) {
+	for (const k of ['prices', 'noPrice', 'routerRows', 'routerNote', 'shortRows', 'hosts', 'hostsMeeting', 'excluded', 'overBudget',
+		'frontierNamed', 'frontier']) {
 		if (JSON.stringify(want[k]) !== JSON.stringify(got[k]))
 			problems.push(`${k}: CLI ${JSON.stringify(want[k])}, page ${JSON.stringify(got[k])}`);
 	}
@@ -131,18 +144,63 @@ try {
 		const dir = path.join(siteDir, split);
 		for (const f of fs.readdirSync(dir).sort())
 			for (const o of JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).offers)
-				pairs.push([o.model, o.layer]);
+				pairs.push([o.model, o.layer, o.vendor]);
 		report(`split page: ${fs.readdirSync(dir).length} model files in ${split}`,
 			pairs.length ? [] : ['no offers in the model files']);
 	} else {
-		pairs = await page.$$eval('#choose-offers li', (ls) => ls.map((l) => [l.dataset.model, l.dataset.layer]));
+		pairs = await page.$$eval('#choose-offers li', (ls) => ls.map((l) => [l.dataset.model, l.dataset.layer, l.dataset.vendor]));
+	}
+	// The figures the page carries (data-* of #choose-offers, or the split
+	// files) equal those of api/catalog.json, for every offer.
+	{
+		const attrs = ['model', 'vendor', 'remote', 'layer', 'input', 'output', 'cached', 'has-price',
+			'origin', 'stale', 'compatible', 'context'];
+		let carried;
+		if (split) {
+			carried = [];
+			const dir = path.join(siteDir, split);
+			for (const f of fs.readdirSync(dir).sort())
+				carried.push(...JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).offers);
+		} else {
+			carried = await page.$$eval('#choose-offers li', (ls, names) => ls.map((l) =>
+				Object.fromEntries(names.map((n) => [n, l.getAttribute('data-' + n) || '']))), attrs);
+		}
+		const api = JSON.parse(fs.readFileSync(path.join(siteDir, 'api/catalog.json'), 'utf8'));
+		const text = (v) => (v === null || v === undefined ? '' : String(v));
+		const key = (m, v, r) => `${m} ${v} ${r}`;
+		const want = new Map(api.offers.map((o) => [key(o.model_id, o.vendor_id, o.remote_id), {
+			model: o.model_id, vendor: o.vendor_id, remote: o.remote_id, layer: o.layer,
+			input: text(o.input_num), output: text(o.output_num), cached: text(o.cached_input_num),
+			'has-price': text(o.has_price), origin: o.origin, stale: text(o.stale),
+			compatible: text(o.openai_compatible), context: text(o.context),
+		}]));
+		const problems = [];
+		const seen = new Set();
+		for (const c of carried) {
+			const k = key(c.model, c.vendor, c.remote);
+			const w = want.get(k);
+			seen.add(k);
+			if (!w) { problems.push(`${k}: on the page, not in api/catalog.json`); continue; }
+			for (const a of attrs)
+				if (Number.isNaN(Number(w[a])) || w[a] === '' ? c[a] !== w[a] : Number(c[a]) !== Number(w[a]))
+					problems.push(`${k} ${a}: page ${JSON.stringify(c[a])}, api/catalog.json ${JSON.stringify(w[a])}`);
+		}
+		for (const k of want.keys())
+			if (!seen.has(k)) problems.push(`${k}: in api/catalog.json, not on the page`);
+		report(`the page's figures equal api/catalog.json's for all ${want.size} offers`, problems);
 	}
 	const hosts = {};
 	const layersOf = {}; // per model, the layers its hosts are in, so a layer filter keeps some
-	for (const [m, l] of pairs) {
+	const vendorsOf = {}; // per model, its vendors and those they sell through, for --via
+	const sellersOf = await page.$$eval('#choose-via option', (os) =>
+		Object.fromEntries(os.filter((o) => o.value).map((o) => [o.value, o.dataset.sellers.split(' ')])));
+	for (const [m, l, v] of pairs) {
 		hosts[m] = (hosts[m] || 0) + 1;
 		layersOf[m] = layersOf[m] || [];
 		if (!layersOf[m].includes(l)) layersOf[m].push(l);
+		vendorsOf[m] = vendorsOf[m] || [];
+		for (const [via, sellers] of Object.entries(sellersOf))
+			if ((via === v || sellers.includes(v)) && !vendorsOf[m].includes(via)) vendorsOf[m].push(via);
 	}
 	const picked = models.slice().sort((x, y) => hosts[y] - hosts[x] || (x < y ? -1 : 1)).slice(0, 4);
 	// a model's offers may be loading: wait until the page is not busy
@@ -152,15 +210,27 @@ try {
 	const readPage = () => page.evaluate(() => {
 		const q = (s) => document.querySelector(s);
 		const f = q('#choose-frontier .choose-frontier');
+		const items = f ? [...f.querySelectorAll('li')] : [];
 		return {
 			ranking: [...document.querySelectorAll('#choose-ranking tbody tr')].map((tr) =>
 				`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
+			prices: [...document.querySelectorAll('#choose-ranking tbody tr')].map((tr) =>
+				[...tr.children].slice(4, 7).map((td) => td.textContent).join(' ')),
 			noPrice: [...document.querySelectorAll('#choose-no-price li')].map((li) =>
 				`${li.dataset.vendor} ${li.dataset.remote}`),
+			routerRows: [...document.querySelectorAll('#choose-ranking tbody tr')]
+				.filter((tr) => tr.querySelector('th').textContent.includes('(router)'))
+				.map((tr) => tr.dataset.vendor),
+			routerNote: q('#choose-notes .choose-router-note') !== null,
+			shortRows: [...document.querySelectorAll('#choose-ranking tbody tr')]
+				.filter((tr) => tr.querySelector('.context-short'))
+				.map((tr) => `${tr.dataset.vendor} ${tr.children[9].textContent}`),
 			hosts: q('#choose-resilience').dataset.hosts,
 			hostsMeeting: q('#choose-resilience').dataset.hostsMeeting,
-			cheapest: f && f.dataset.cheapest !== undefined ? f.dataset.cheapest : null,
-			mostExpensive: f && f.dataset.mostExpensive !== undefined ? f.dataset.mostExpensive : null,
+			excluded: q('#choose-summary').dataset.excluded,
+			overBudget: q('#choose-summary').dataset.overBudget,
+			frontierNamed: f ? f.dataset.named : null,
+			frontier: items.map((li) => `${li.dataset.model} ${li.dataset.vendor} ${li.dataset.monthlyLabel}`),
 		};
 	});
 
@@ -172,22 +242,38 @@ try {
 	}
 
 	const r = rng(SEED);
+	let usedVia = 0, usedMax = 0;
 	for (let i = 0; i < COUNT; i++) {
 		const model = picked[i % picked.length];
 		const input = tokenText(r), output = tokenText(r);
 		const share = r() < 0.3 ? '0' : (Math.round(r() * 1000) / 1000).toString();
 		const compatible = r() < 0.25;
 		const layer = r() < 0.25 ? layersOf[model][Math.floor(r() * layersOf[model].length)] : '';
+		const via = r() < 0.3 ? vendorsOf[model][Math.floor(r() * vendorsOf[model].length)] : '';
+		const useMax = r() < 0.4;
+		const pickMax = r();
 		await page.selectOption('#choose-model', model);
 		await page.fill('#choose-input', input);
 		await page.fill('#choose-output', output);
 		await page.fill('#choose-cached', share);
 		await page.setChecked('#choose-compatible', compatible);
 		await page.selectOption('#choose-layer', layer);
+		await page.selectOption('#choose-via', via);
 		const args = ['--model', model, '--input-tokens', input, '--output-tokens', output,
 			'--cached-share', share];
 		if (compatible) args.push('--require', 'openai-compatible');
 		if (layer) args.push('--layer', layer);
+		if (via) args.push('--via', via);
+		// a limit at one of the ranked costs, to the cent, so the boundary counts
+		let max = '';
+		if (useMax) {
+			const costs = cli(args).ranking.map((row) => row.monthly);
+			if (costs.length) max = costs[Math.floor(pickMax * costs.length)].toFixed(2);
+		}
+		await page.fill('#choose-max', max);
+		if (max) args.push('--max-monthly', max);
+		usedVia += via !== '';
+		usedMax += max !== '';
 		const want = expected(cli(args));
 		await settled();
 		const got = await readPage();
@@ -196,6 +282,9 @@ try {
 			problems.push('the CLI ranked nothing: the case tests nothing');
 		report(`workload ${i + 1}: ${args.join(' ')} (${want.ranking.length} ranked)`, problems);
 	}
+
+	report(`workloads with --via (${usedVia}) and --max-monthly (${usedMax})`,
+		COUNT < 8 || (usedVia && usedMax) ? [] : ['no workload used --via or --max-monthly']);
 
 	// A bad token count marks the field and empties the ranking.
 	await page.fill('#choose-input', '12x');
@@ -218,11 +307,21 @@ try {
 		output: s.dataset.outputTokens,
 		ranking: [...s.querySelectorAll('tbody tr')].map((tr) =>
 			`${tr.dataset.vendor} ${tr.dataset.remote} ${tr.querySelector('.monthly-cost').textContent}`),
+		prices: [...s.querySelectorAll('tbody tr')].map((tr) =>
+			[...tr.children].slice(4, 7).map((td) => td.textContent).join(' ')),
 		noPrice: [...s.querySelectorAll('.choose-no-price li')].map((li) =>
 			`${li.dataset.vendor} ${li.dataset.remote}`),
+		routerRows: [...s.querySelectorAll('tbody tr')]
+			.filter((tr) => tr.querySelector('th').textContent.includes('(router)'))
+			.map((tr) => tr.dataset.vendor),
+		routerNote: s.querySelector('.choose-router-note') !== null,
+		shortRows: [...s.querySelectorAll('tbody tr')]
+			.filter((tr) => tr.querySelector('.context-short'))
+			.map((tr) => `${tr.dataset.vendor} ${tr.children[9].textContent}`),
 		hosts: s.querySelector('.choose-resilience').dataset.hosts,
-		cheapest: s.querySelector('.choose-frontier').dataset.cheapest ?? null,
-		mostExpensive: s.querySelector('.choose-frontier').dataset.mostExpensive ?? null,
+		frontierNamed: s.querySelector('.choose-frontier').dataset.named,
+		frontier: [...s.querySelectorAll('.choose-frontier li')].map((li) =>
+			`${li.dataset.model} ${li.dataset.vendor} ${li.dataset.monthlyLabel}`),
 	})));
 	const toolHidden = await noJs.$eval('#choose-tools', (e) => e.hidden);
 	const defaultModel = await noJs.$eval('#choose-model option[selected]', (o) => o.value);
@@ -234,7 +333,33 @@ try {
 		const want = expected(cli(['--model', defaultModel, '--input-tokens', p.input,
 			'--output-tokens', p.output]));
 		delete want.hostsMeeting;
+		delete want.excluded;
+		delete want.overBudget;
 		report(`no-JS preset ${p.id} (${p.input} in, ${p.output} out)`, compare(want, p));
+	}
+
+	// axe-core on the page as drawn by the script (with a limit and a
+	// vendor picked) and without it: no serious or critical violations.
+	const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+	for (const js of [true, false]) {
+		// bypassCSP: the page allows only script-src 'self'; axe is injected inline
+		// (axe needs scripts: "without" blocks the page's own script instead)
+		const p = await (await browser.newContext({ bypassCSP: true })).newPage();
+		if (!js) await p.route('**/assets/choose.js', (route) => route.abort());
+		await p.goto(base + 'choose.html');
+		if (js) {
+			await p.waitForSelector('#choose-tools:not([hidden])', { timeout: 5000 });
+			await p.fill('#choose-max', '100');
+			await p.selectOption('#choose-via', { index: 1 });
+			await p.selectOption('#choose-via', '');
+		}
+		await p.addScriptTag({ path: axePath });
+		const violations = await p.evaluate(async () => {
+			const res = await window.axe.run(document, { resultTypes: ['violations'] });
+			return res.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')
+				.map((x) => `[${x.impact}] ${x.id}: ${x.help} at ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+		});
+		report(`axe-core: no serious/critical violations ${js ? 'with' : 'without'} JavaScript`, violations);
 	}
 } finally {
 	await browser.close();
