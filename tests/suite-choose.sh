@@ -88,7 +88,7 @@ usage "unknown layer 'labs'" --model open-70b --layer labs
 if "$bin" --catalog "$tmp/none" choose --model x >/dev/null 2>&1; then
 	ko "a missing catalog fails"
 else
-	[ $? -eq 1 ] && ok "a missing catalog exits 1" || ko "a missing catalog exits 1"
+	[ $? -eq 3 ] && ok "a missing catalog folder exits 3 (I/O)" || ko "a missing catalog folder exits 3 (I/O)"
 fi
 if "$bin" choose --help | grep -qF "then vendor id, then remote id"; then
 	ok "--help states the tie-break"
