@@ -172,7 +172,7 @@ api:
   key_env: PROBE_TEST_KEY
 EOF
 
-faulty="v-flaky v-503 v-429 v-429cap v-401 v-404 v-reset v-trunc v-garbage
+faulty="v-flaky v-503 v-429 v-429cap v-401 v-403 v-404 v-reset v-trunc v-garbage
 v-html v-huge v-hugecl v-trickle v-slow v-redir-same v-redir-other
 v-redir-loop v-redir-ext v-empty v-shrink"
 for v in v-ok $faulty; do
@@ -256,6 +256,7 @@ vendor v-503 status=503
 vendor v-429 status=429,retry_after=1
 vendor v-429cap status=429,retry_after=3600
 vendor v-401 status=401
+vendor v-403 status=403
 vendor v-404 status=404
 vendor v-reset reset
 vendor v-trunc truncate,file=list4
@@ -300,35 +301,62 @@ kept() {
 		"(len(v['$1']['models']), v['$1']['stale'], v['$1']['last_success'])" \
 		"(4, True, '2026-11-25T09:46:40Z')"
 }
+# within VENDOR MS: the vendor's attempt took less than MS (more under
+# valgrind).
+within() {
+	check "$1: ended within $2 ms" is "$snap" \
+		"v['$1']['attempt']['ms'] < $2 * $slow" True
+}
 outcome v-ok ok "" 1
+within v-ok 1000
 check "v-ok: fresh, not stale" is "$snap" \
 	"(v['v-ok']['stale'], v['v-ok']['last_success'])" \
 	"(False, '2026-11-26T09:46:40Z')"
 check "v-ok: no new history without a price change" is "$snap" \
 	"len(v['v-ok']['models']['org/model-a']['history'])" 1
 outcome v-flaky ok "" 3
+within v-flaky 2000
 outcome v-503 failed "HTTP 503 (after 3 attempts)" 3
 kept v-503
+within v-503 2000
 check "v-503: status recorded" is "$snap" "v['v-503']['attempt']['http_status']" 503
 outcome v-429 failed "HTTP 429 (after 3 attempts)" 3
+kept v-429
 check "v-429: Retry-After honoured" is "$snap" \
 	"v['v-429']['attempt']['ms'] >= 1900" True
+within v-429 4000
 outcome v-429cap failed "HTTP 429" 3
+kept v-429cap
 check "v-429cap: Retry-After capped" is "$snap" \
 	"2900 <= v['v-429cap']['attempt']['ms'] < 6000 * $slow" True
 outcome v-401 failed "HTTP 401: the key in PROBE_TEST_KEY was refused" 1
 kept v-401
+within v-401 1000
+outcome v-403 failed "HTTP 403: the key in PROBE_TEST_KEY was refused" 1
+kept v-403
+within v-403 1000
+check "v-403: status recorded" is "$snap" "v['v-403']['attempt']['http_status']" 403
 outcome v-404 failed "HTTP 404" 1
+kept v-404
+within v-404 1000
 outcome v-reset failed "(after 3 attempts)" 3
 kept v-reset
+within v-reset 2000
 outcome v-trunc failed "the response was cut short (after 3 attempts)" 3
 kept v-trunc
+within v-trunc 2000
 outcome v-garbage failed "unreadable listing" 1
 kept v-garbage
+within v-garbage 1000
 outcome v-html failed "HTML page instead of data" 1
 kept v-html
+within v-html 1000
 outcome v-huge failed "larger than 32 MiB" 1
+kept v-huge
+within v-huge 3000
 outcome v-hugecl failed "larger than 32 MiB" 1
+kept v-hugecl
+within v-hugecl 3000
 outcome v-trickle failed "stalled" 1
 check "v-trickle: aborted early" is "$snap" \
 	"v['v-trickle']['attempt']['ms'] < 3900 * $slow" True
@@ -339,11 +367,14 @@ check "v-slow: stalled or timed out" is "$snap" \
 check "v-slow: within its timeout" is "$snap" \
 	"v['v-slow']['attempt']['ms'] < 5000 * $slow" True
 outcome v-slow failed "" 1
+kept v-slow
 outcome v-redir-same ok "" 2
+within v-redir-same 1000
 check "v-redir-same: the key follows a same-host redirect" [ \
 	"$(tail -n "+$((mark + 1))" "$work/requests.log" |
 		grep "/v/v-redir-same/" | grep -c "$KEY")" -eq 2 ]
 outcome v-redir-other ok "" 2
+within v-redir-other 1000
 check "v-redir-other: the key went to the catalog's host" sh -c \
 	"tail -n +$((mark + 1)) '$work/requests.log' | grep '/v/v-redir-other/' |
 	grep 'Host: 127.0.0.1:$PORT' | grep -q '$KEY'"
@@ -354,12 +385,19 @@ check "v-redir-other: the other host got no key" sh -c \
 	"! tail -n +$((mark + 1)) '$work/requests.log' |
 	grep '/v/v-redir-other/' | grep 'Host: localhost' | grep -q '$KEY'"
 outcome v-redir-loop failed "more than 5 redirects" 6
+kept v-redir-loop
+within v-redir-loop 2000
 outcome v-redir-ext failed "refusing plain http:// to 192.0.2.1" 1
+kept v-redir-ext
+within v-redir-ext 1000
 outcome v-plain failed "refusing plain http:// to 192.0.2.1" 0
+within v-plain 1000
 outcome v-empty suspect "came back empty" 1
 kept v-empty
+within v-empty 1000
 outcome v-shrink suspect "shrank from 4 to 1" 1
 kept v-shrink
+within v-shrink 1000
 check "run 2: skipped vendor still skipped" is "$snap" \
 	"v['v-nokey']['attempt']['outcome']" skipped
 check "run 2: suspect reported" has "$work/err" \
