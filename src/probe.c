@@ -1,7 +1,6 @@
 #include "probe.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +191,7 @@ static int S_check_only(const struct catalog *cat, const char *only)
 }
 
 /* Warns, at the offer, of every live price that differs from the declared
- * one by more than PROBE_PRICE_TOLERANCE. */
+ * one by more than LISTING_PRICE_TOLERANCE. */
 static void S_report_prices(const struct S_vendor *vs, size_t n,
 			    struct diags *diags)
 {
@@ -218,10 +217,7 @@ static void S_report_prices(const struct S_vendor *vs, size_t n,
 			for (size_t f = 0; f < 3; f++) {
 				double d = declared[f], x = live[f];
 				char ds[32], xs[32];
-				if (isnan(d) || isnan(x) ||
-				    (d == 0 ? x == 0
-					    : fabs(x - d) / d <=
-						  PROBE_PRICE_TOLERANCE))
+				if (!listing_price_far(d, x))
 					continue;
 				diag_warning(diags, o->loc,
 					     "%s's live %s price for '%s' is "

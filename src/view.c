@@ -21,8 +21,6 @@
 /* Blended price: three input tokens for every output token. */
 #define BLEND_INPUT_WEIGHT 3.0
 #define BLEND_OUTPUT_WEIGHT 1.0
-/* A live price this far from the declared one shows both. */
-#define LIVE_DIFF_RATIO 0.10
 
 static const struct {
 	const char *id, *name, *short_name, *description;
@@ -299,15 +297,6 @@ static double S_blend(double input, double output)
 	       (BLEND_INPUT_WEIGHT + BLEND_OUTPUT_WEIGHT);
 }
 
-static bool S_differs(double declared, double live)
-{
-	if (isnan(declared) || isnan(live))
-		return false;
-	if (declared == 0)
-		return live != 0;
-	return fabs(live - declared) / declared > LIVE_DIFF_RATIO;
-}
-
 /* The date part (YYYY-MM-DD) of an RFC 3339 time, or "" . */
 static void S_date_of(const char *time, char out[11])
 {
@@ -366,7 +355,8 @@ static json_t *S_offer_row(const struct catalog *cat,
 		bool newer = live_day[0] &&
 			     (!o->checked || strcmp(live_day, o->checked) >= 0);
 		if ((!isnan(li) || !isnan(lo)) && newer) {
-			if (S_differs(o->input, li) || S_differs(o->output, lo))
+			if (listing_price_far(o->input, li) ||
+			    listing_price_far(o->output, lo))
 				declared = json_pack(
 				    "{s:o, s:o, s:o, s:o, s:o}", "input",
 				    S_price_str(o->input), "output",
@@ -517,11 +507,11 @@ static json_t *S_signals(const struct vendor *v)
 		json_array_append_new(
 		    arr,
 		    json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o}",
-			      "kind", s->kind, "kind_label", label,
-			      "value_usd", S_int_or_null(s->value_usd),
-			      "value_label", S_usd_label(s->value_usd),
-			      "date", s->date, "source", s->source, "checked",
-			      s->checked, "note", S_str(s->note)));
+			      "kind", s->kind, "kind_label", label, "value_usd",
+			      S_int_or_null(s->value_usd), "value_label",
+			      S_usd_label(s->value_usd), "date", s->date,
+			      "source", s->source, "checked", s->checked,
+			      "note", S_str(s->note)));
 	}
 	free(order);
 	return arr;
@@ -951,10 +941,10 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 					 v->offers[k].checked);
 		for (size_t k = 0; k < v->n_signals; k++) {
 			const struct signal *s = &v->signals[k];
-			const char *day = s->checked &&
-						  strcmp(s->checked, s->date) > 0
-					      ? s->checked
-					      : s->date;
+			const char *day =
+			    s->checked && strcmp(s->checked, s->date) > 0
+				? s->checked
+				: s->date;
 			if (strcmp(day, best) > 0)
 				snprintf(best, sizeof(best), "%s", day);
 		}
