@@ -632,6 +632,55 @@ check "no AWS secret or session token in any page" sh -c \
 run --snapshot "$work/snap2.json" --out "$work/site2" build
 check "a second build gives the same bytes" diff -r "$work/site" "$work/site2"
 
+# edit_snap OUT PYTHON: snap2.json changed by PYTHON (over its vendors v).
+edit_snap() {
+	python3 - "$work/snap2.json" "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+v = s["vendors"]
+exec(sys.argv[3])
+json.dump(s, open(sys.argv[2], "w"), indent=2, sort_keys=True)
+PY
+}
+pages="models/acme-1 vendors/acme-lab pricing"
+check "a fresh live price is not marked stale" sh -c \
+	"! grep -q 'fetched <time datetime=\"[^\"]*\">[^<]*</time> <span class=\"tag tag-stale\">' '$work/site/models/acme-1.html'"
+# the last probe of acme-lab failed: its live price is stale
+edit_snap "$work/snap-stale.json" \
+	"v['acme-lab']['stale'] = True; v['acme-lab']['attempt']['outcome'] = 'failed'"
+run --snapshot "$work/snap-stale.json" --out "$work/site-stale" build
+check "build with a stale vendor exits 0 (rc $rc)" [ "$rc" -eq 0 ]
+for page in $pages; do
+	check "$page.html: a stale live price is marked stale" grep -q \
+		'live</span> fetched <time datetime="2026-11-2[56]T[0-9:]*Z">[^<]*</time> <span class="tag tag-stale">stale</span>' \
+		"$work/site-stale/$page.html"
+	check "$page.md: a stale live price is marked stale" grep -q \
+		'live, fetched 2026-11-2[56]T[0-9:]*Z (stale)' \
+		"$work/site-stale/$page.md"
+done
+# live input 2.2 against the declared 2: within 10%, the declared price
+# is not shown; 2.21 is more than 10% off, and both are
+for live in 2.2 2.21; do
+	edit_snap "$work/snap-$live.json" \
+		"v['acme-lab']['models']['ACME-1']['price']['input'] = $live"
+	run --snapshot "$work/snap-$live.json" --out "$work/site-$live" build
+	check "build with acme-1 at $live exits 0 (rc $rc)" [ "$rc" -eq 0 ]
+done
+for page in $pages; do
+	check "$page.html: live input 2.2 shown" grep -q \
+		'live</span> fetched' "$work/site-2.2/$page.html"
+	check "$page.html: within 10%, no declared price" lacks \
+		"$work/site-2.2/$page.html" 'Declared: in'
+	check "$page.md: within 10%, no declared price" lacks \
+		"$work/site-2.2/$page.md" 'declared price input'
+	check "$page.html: over 10%, the declared price beside the live one" \
+		grep -q 'Declared: in \$2, out \$8' "$work/site-2.21/$page.html"
+	check "$page.md: over 10%, the declared price beside the live one" \
+		has "$work/site-2.21/$page.md" 'declared price input \$2, output \$8'
+done
+check "pricing.html: the live input price 2.2" grep -q 'data-input="2.2"' \
+	"$work/site-2.2/pricing.html"
+
 # ---- run 3: --accept-shrink and --only -----------------------------------------
 
 mark_log
