@@ -959,13 +959,16 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 	memcpy(out, best, 11);
 }
 
-/* "0.88 → 0.8" style text for one price of a change; "" when neither side
- * is known. */
+/* "0.88 → 0.8" style text for one price of a change; nothing when the
+ * price did not change (the same printed value, or unknown on both
+ * sides). */
 static void S_change_part(struct buf *out, const char *what, double old_v,
 			  double new_v)
 {
 	char a[32], b[32];
-	if (isnan(old_v) && isnan(new_v))
+	if (isnan(old_v) ? isnan(new_v)
+			 : !isnan(new_v) && listing_round_price(old_v) ==
+						listing_round_price(new_v))
 		return;
 	if (out->len)
 		buf_puts(out, ", ");
