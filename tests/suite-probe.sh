@@ -626,11 +626,58 @@ check "feed.xml has the price change as an entry" grep -q \
 check "feed.xml entry ids are stable" grep -q \
 	'<id>https://example.org/mini/changes.html#2026-11-26/v-price/price/org/model-a</id>' \
 	"$work/site/feed.xml"
+check "a price change's title lists only the fields that changed" grep -q \
+	'<title>Vendor v-price changed the price of org/model-a: input 0.88 → 0.9</title>' \
+	"$work/site/feed.xml"
+check "changes.html lists only the fields that changed" lacks \
+	"$work/site/changes.html" 'output 0.88 → 0.88'
+# feed_ok FEED: the Atom structure: the feed and every entry have an id,
+# a title, an RFC 3339 updated and a link; ids are unique; the feed is
+# updated no earlier than its newest entry.
+feed_ok() {
+	python3 - "$1" <<'PY'
+import re, sys
+import xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+rfc3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == A + "feed", root.tag
+def complete(el, what):
+	for tag in ("id", "title", "updated"):
+		child = el.find(A + tag)
+		assert child is not None and (child.text or "").strip(), "%s has no %s" % (what, tag)
+	assert rfc3339.match(el.find(A + "updated").text), "%s: updated %r" % (what, el.find(A + "updated").text)
+	link = el.find(A + "link")
+	assert link is not None and link.get("href"), "%s has no link" % what
+	return el.find(A + "updated").text
+newest = complete(root, "the feed")
+entries = root.findall(A + "entry")
+assert entries, "no entries"
+ids = [e.find(A + "id").text for e in entries]
+assert len(set(ids)) == len(ids), "duplicate ids"
+for e in entries:
+	u = complete(e, "entry " + (e.findtext(A + "id") or "?"))
+	assert u[:19] <= newest[:19], "entry %s updated after the feed" % u
+PY
+}
+# feed_ids FEED: each entry's id and updated, one per line.
+feed_ids() {
+	python3 -c 'import sys, xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+for e in ET.parse(sys.argv[1]).getroot().findall(A + "entry"):
+	print(e.findtext(A + "id"), e.findtext(A + "updated"))' "$1"
+}
+check "feed.xml: Atom structure" feed_ok "$work/site/feed.xml"
+feed_ids "$work/site/feed.xml" >"$work/feed-ids-1"
+check "feed.xml: entries" [ -s "$work/feed-ids-1" ]
 check "the key is in no page" sh -c "! grep -rq '$KEY' '$work/site'"
 check "no AWS secret or session token in any page" sh -c \
 	"! grep -rqF -e '$AWS_SECRET' -e '$AWS_TOKEN' '$work/site'"
 run --snapshot "$work/snap2.json" --out "$work/site2" build
 check "a second build gives the same bytes" diff -r "$work/site" "$work/site2"
+feed_ids "$work/site2/feed.xml" >"$work/feed-ids-2"
+check "feed.xml: ids and updated stable across two builds" cmp -s \
+	"$work/feed-ids-1" "$work/feed-ids-2"
 
 # edit_snap OUT PYTHON: snap2.json changed by PYTHON (over its vendors v).
 edit_snap() {
@@ -650,6 +697,9 @@ edit_snap "$work/snap-stale.json" \
 	"v['acme-lab']['stale'] = True; v['acme-lab']['attempt']['outcome'] = 'failed'"
 run --snapshot "$work/snap-stale.json" --out "$work/site-stale" build
 check "build with a stale vendor exits 0 (rc $rc)" [ "$rc" -eq 0 ]
+feed_ids "$work/site-stale/feed.xml" >"$work/feed-ids-3"
+check "feed.xml: ids stable in a build of a later snapshot" cmp -s \
+	"$work/feed-ids-1" "$work/feed-ids-3"
 for page in $pages; do
 	check "$page.html: a stale live price is marked stale" grep -q \
 		'live</span> fetched <time datetime="2026-11-2[56]T[0-9:]*Z">[^<]*</time> <span class="tag tag-stale">stale</span>' \
