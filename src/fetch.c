@@ -19,9 +19,10 @@
 #define S_STATUS_MS 100
 
 enum {
-	S_PENDING, /* ready to start a transfer */
-	S_RUNNING, /* a transfer is in flight */
-	S_WAITING, /* backing off until wake */
+	S_PENDING,  /* ready to start a transfer */
+	S_RUNNING,  /* a transfer is in flight */
+	S_FINISHED, /* the transfer ended; its answer awaits handling */
+	S_WAITING,  /* backing off until wake */
 	S_DONE,
 };
 
@@ -32,6 +33,7 @@ struct fetch {
 	size_t n_tasks;
 	size_t cap;
 	size_t running;
+	size_t finished; /* tasks in S_FINISHED */
 	size_t done;
 	size_t bytes;
 	uint64_t drawn; /* when the status line was last drawn */
@@ -382,10 +384,22 @@ out:
 	buf_release(&err);
 }
 
-/* Takes t's transfer out of the multi handle. */
+/* Takes t's transfer out of the multi handle, freeing its slot; the easy
+ * handle stays for S_transfer_done to read. */
+static void S_unhook(struct fetch_task *t)
+{
+	if (t->state != S_RUNNING)
+		return;
+	curl_multi_remove_handle(t->fetch->multi, t->easy);
+	t->fetch->running--;
+	t->fetch->finished++;
+	t->state = S_FINISHED;
+}
+
+/* Frees t's transfer. */
 static void S_detach(struct fetch_task *t)
 {
-	curl_multi_remove_handle(t->fetch->multi, t->easy);
+	S_unhook(t);
 	curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
 	t->easy = NULL;
@@ -528,11 +542,12 @@ static void S_page(struct fetch_task *t)
 	buf_release(&err);
 }
 
-/* Acts on t's finished transfer. */
+/* Acts on t's finished transfer: ends t, or leaves it waiting or pending
+ * (a retry, a redirect, the next page). */
 static void S_transfer_done(struct fetch_task *t, CURLcode code)
 {
 	curl_off_t retry_after = -1;
-	t->fetch->running--;
+	t->fetch->finished--;
 	t->status = 0;
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
 	curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after);
@@ -557,8 +572,6 @@ static void S_transfer_done(struct fetch_task *t, CURLcode code)
 		S_page(t);
 	}
 	S_detach(t);
-	if (t->state == S_PENDING) /* a redirect or the next page */
-		S_start(t);
 }
 
 /* ---- the scheduler ------------------------------------------------------- */
@@ -643,16 +656,16 @@ void fetch_add(struct fetch *f, struct fetch_task *t)
 	buf_release(&err);
 }
 
-void fetch_run(struct fetch *f)
+/* Wakes the tasks whose backoff is over and starts pending ones while
+ * fewer than jobs transfers are in flight: first those already under way (a
+ * retry, a redirect, a next page), then new ones. Returns how long to wait
+ * for the next wake, at most S_STATUS_MS. */
+static long S_fill(struct fetch *f)
 {
 	size_t jobs = (size_t)f->opt.jobs;
-	S_status(f, true);
-	while (f->done < f->n_tasks) {
-		uint64_t now = S_clock_ms();
-		long wait = S_STATUS_MS;
-		bool ended = false;
-		int still, left;
-		CURLMsg *msg;
+	uint64_t now = S_clock_ms();
+	long wait = S_STATUS_MS;
+	for (int begun = 1; begun >= 0; begun--)
 		for (size_t i = 0; i < f->n_tasks; i++) {
 			struct fetch_task *t = f->tasks[i];
 			if (t->state == S_WAITING && t->wake <= now)
@@ -660,22 +673,56 @@ void fetch_run(struct fetch *f)
 			if (t->state == S_WAITING &&
 			    (long)(t->wake - now) < wait)
 				wait = (long)(t->wake - now);
-			if (t->state == S_PENDING && f->running < jobs)
+			if (t->state == S_PENDING && f->running < jobs &&
+			    (t->started != 0) == begun)
 				S_start(t);
 		}
+	return wait;
+}
+
+/* Moves the transfers libcurl reports finished out of their slots. */
+static void S_collect(struct fetch *f)
+{
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(f->multi, &left))) {
+		struct fetch_task *t = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+				  (char **)&t);
+		t->result = msg->data.result;
+		S_unhook(t);
+	}
+}
+
+/* The scheduler's loop. A finished transfer gives up its slot at once;
+ * before its answer is parsed (the costly part), the free slots are filled
+ * and the new requests sent, so that parsing overlaps their wait. */
+void fetch_run(struct fetch *f)
+{
+	S_status(f, true);
+	while (f->done < f->n_tasks) {
+		long wait = S_fill(f);
+		int still;
 		curl_multi_perform(f->multi, &still);
-		while ((msg = curl_multi_info_read(f->multi, &left))) {
-			struct fetch_task *t = NULL;
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-					  (char **)&t);
-			S_transfer_done(t, msg->data.result);
-			ended = true;
+		S_collect(f);
+		if (f->finished) {
+			for (size_t i = 0; i < f->n_tasks; i++) {
+				struct fetch_task *t = f->tasks[i];
+				if (t->state != S_FINISHED)
+					continue;
+				S_fill(f);
+				curl_multi_perform(f->multi, &still);
+				S_collect(f);
+				S_transfer_done(t, t->result);
+			}
+			S_status(f, false);
+			continue; /* a slot may be free: fill it first */
 		}
 		S_status(f, false);
-		if (ended || f->done == f->n_tasks)
-			continue; /* a slot may be free: fill it first */
+		if (f->done == f->n_tasks)
+			break;
 		if (f->running)
 			curl_multi_poll(f->multi, NULL, 0, (int)wait, NULL);
 		else

@@ -83,6 +83,7 @@ struct fetch_task {
 	struct curl_slist *headers;
 	struct buf body;
 	bool too_large;
+	CURLcode result; /* of the transfer, once finished */
 	uint64_t wake;
 	uint64_t started;
 };

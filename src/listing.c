@@ -112,6 +112,18 @@ double listing_round_price(double usd_per_million)
 	return v == 0 ? 0.0 : v;
 }
 
+bool listing_price_far(double declared, double live)
+{
+	if (isnan(declared) || isnan(live))
+		return false;
+	declared = listing_round_price(declared);
+	live = listing_round_price(live);
+	if (declared == 0)
+		return live != 0;
+	return listing_round_price(fabs(live - declared)) >
+	       listing_round_price(fabs(declared) * LISTING_PRICE_TOLERANCE);
+}
+
 /* Non-finite values (NAN, and the infinities no adapter stores) print as
  * the empty string: the price is not known. Magnitudes of 1e15 and more,
  * which no real price reaches, print in "%.6g" form to stay in 32 bytes. */

@@ -7,6 +7,7 @@
 #ifndef STACKMAP_LISTING_H
 #define STACKMAP_LISTING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct listing_entry {
@@ -51,5 +52,15 @@ char *listing_format_price_display(double usd_per_million, char out[32]);
  * values compare equal exactly when their printed forms are equal. NAN
  * stays NAN; -0 becomes 0. */
 double listing_round_price(double usd_per_million);
+
+/* A live price further than this fraction from the declared one is
+ * reported by probe and shown beside the declared one by build. */
+#define LISTING_PRICE_TOLERANCE 0.10
+
+/* Whether live differs from declared by more than LISTING_PRICE_TOLERANCE
+ * of declared, both taken at the printed precision (so that exactly 10%
+ * is within, whatever the binary noise); any change from 0 differs.
+ * Unknown (NAN) prices never differ. */
+bool listing_price_far(double declared, double live);
 
 #endif

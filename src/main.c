@@ -128,7 +128,15 @@ static const struct command S_commands[] = {
      "usage: stackmap [global options] probe [--only ID,ID] [--jobs N]\n"
      "                [--timeout SECONDS] [--accept-shrink]\n"
      "Asks each vendor's own API for its live model list and prices and\n"
-     "records them in the snapshot, never losing what it knew before.\n",
+     "records them in the snapshot, never losing what it knew before.\n"
+     "--only: probe only these vendors.\n"
+     "--jobs: requests in flight at once (default 8).\n"
+     "--timeout: seconds per request (default 30; 10 to connect).\n"
+     "--accept-shrink: take a listing that is empty or shrank by more\n"
+     "than half (by default it is kept out as suspect).\n"
+     "A request is tried at most 3 times: connection errors, 429 and 5xx\n"
+     "are retried after a backoff, or the server's Retry-After, capped at\n"
+     "30 s. Prices are USD per 1M tokens, rounded to 6 decimals.\n",
      "o:j:t:ah", S_probe_opts, 0},
     {"diff", diff_run,
      "usage: stackmap [global options] diff [--format md|json] OLD NEW\n"

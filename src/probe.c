@@ -1,7 +1,6 @@
 #include "probe.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@ struct S_vendor {
 	struct fetch_task task;
 	enum snapshot_outcome outcome; /* once recorded */
 	struct snapshot_stats stats;
+	char *text; /* its snapshot entry, dumped once recorded; owned */
 };
 
 struct S_run {
@@ -53,6 +53,10 @@ static void S_record(struct S_run *run, struct S_vendor *v,
 	};
 	snapshot_record(run->snap, v->vendor->id, &a, &t->listing,
 			run->opt->accept_shrink, &v->stats);
+	/* the vendor's part of the snapshot is final: writing it now, while
+	 * other transfers are in flight, leaves little to do at the end */
+	free(v->text);
+	v->text = snapshot_dump_vendor(run->snap, v->vendor->id);
 	v->outcome = st->outcome;
 	if (v->outcome == SNAPSHOT_SUSPECT && !t->error.len)
 		buf_puts(&t->error, st->why);
@@ -187,7 +191,7 @@ static int S_check_only(const struct catalog *cat, const char *only)
 }
 
 /* Warns, at the offer, of every live price that differs from the declared
- * one by more than PROBE_PRICE_TOLERANCE. */
+ * one by more than LISTING_PRICE_TOLERANCE. */
 static void S_report_prices(const struct S_vendor *vs, size_t n,
 			    struct diags *diags)
 {
@@ -213,10 +217,7 @@ static void S_report_prices(const struct S_vendor *vs, size_t n,
 			for (size_t f = 0; f < 3; f++) {
 				double d = declared[f], x = live[f];
 				char ds[32], xs[32];
-				if (isnan(d) || isnan(x) ||
-				    (d == 0 ? x == 0
-					    : fabs(x - d) / d <=
-						  PROBE_PRICE_TOLERANCE))
+				if (!listing_price_far(d, x))
 					continue;
 				diag_warning(diags, o->loc,
 					     "%s's live %s price for '%s' is "
@@ -227,6 +228,48 @@ static void S_report_prices(const struct S_vendor *vs, size_t n,
 			}
 		}
 	}
+}
+
+static int S_vendor_compare(const void *a, const void *b)
+{
+	const struct S_vendor *const *x = a, *const *y = b;
+	return strcmp((*x)->vendor->id, (*y)->vendor->id);
+}
+
+/* The probed vendors, sorted by id for S_dumped. */
+struct S_index {
+	struct S_vendor **items;
+	size_t count;
+};
+
+static int S_id_compare(const void *id, const void *v)
+{
+	return strcmp(id, (*(struct S_vendor *const *)v)->vendor->id);
+}
+
+/* snapshot_dump_with's callback: the text dumped for vendor_id. */
+static const char *S_dumped(const char *vendor_id, void *arg)
+{
+	const struct S_index *index = arg;
+	struct S_vendor **hit =
+	    index->count ? bsearch(vendor_id, index->items, index->count,
+				   sizeof(*index->items), S_id_compare)
+			 : NULL;
+	return hit ? (*hit)->text : NULL;
+}
+
+/* Writes the snapshot, each probed vendor from the text dumped when it
+ * was recorded. */
+static int S_save(const struct options *opt, const json_t *snap,
+		  struct S_vendor *vs, size_t n, struct buf *err)
+{
+	struct S_index index = {xcalloc(n + 1, sizeof(*index.items)), n};
+	for (size_t i = 0; i < n; i++)
+		index.items[i] = &vs[i];
+	qsort(index.items, n, sizeof(*index.items), S_vendor_compare);
+	int rc = snapshot_save_with(opt->snapshot, snap, S_dumped, &index, err);
+	free(index.items);
+	return rc;
 }
 
 /* Prints the closing table: vendor, outcome, models, priced, changes,
@@ -301,7 +344,7 @@ int probe_run(const struct options *opt)
 	}
 	fetch_run(run.fetch);
 	rc = run.rc;
-	if (snapshot_save(opt->snapshot, run.snap, &err) != 0) {
+	if (S_save(opt, run.snap, vs, n, &err) != 0) {
 		fprintf(stderr, "%s\n", err.data);
 		rc = EXIT_SYSTEM;
 	}
@@ -312,8 +355,10 @@ int probe_run(const struct options *opt)
 	}
 out:
 	fetch_free(run.fetch); /* before the tasks it points to */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		fetch_task_release(&vs[i].task);
+		free(vs[i].text);
+	}
 	free(vs);
 	json_decref(run.snap);
 	buf_release(&err);

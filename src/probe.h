@@ -11,7 +11,7 @@
  *   it ends; --quiet prints only failures. Then a table on stdout: vendor,
  *   outcome, models, priced models, changes and time, and the reason of
  *   every vendor that did not succeed; and a warning, at the offer, for
- *   every live price more than PROBE_PRICE_TOLERANCE away from the
+ *   every live price more than LISTING_PRICE_TOLERANCE away from the
  *   catalog's declared one (listing id = offer remote_id, ignoring case).
  * - "Now" is SOURCE_DATE_EPOCH when set, so tests get stable snapshots.
  * - Exit status: EXIT_OK when every vendor succeeded or was skipped for
@@ -24,8 +24,5 @@
  * probe_run is declared in options.h with the other commands. */
 #ifndef STACKMAP_PROBE_H
 #define STACKMAP_PROBE_H
-
-/* A live price further than this from the declared one is reported. */
-#define PROBE_PRICE_TOLERANCE 0.10
 
 #endif

@@ -328,16 +328,143 @@ char *snapshot_dump(const json_t *snap, size_t *len)
 	return buf_detach(&b, len);
 }
 
-int snapshot_save(const char *path, const json_t *snap, struct buf *err)
+/* A buf that json_dump_callback fills, indenting every line after the
+ * first by indent spaces: jansson writes a newline only between tokens
+ * (never inside a string), so this gives a value's text as it reads
+ * nested indent / 2 levels deeper. */
+struct S_indented {
+	struct buf *out;
+	size_t indent;
+};
+
+static int S_dump_indented(const char *data, size_t size, void *ctx)
+{
+	struct S_indented *d = ctx;
+	const char *nl;
+	while ((nl = memchr(data, '\n', size))) {
+		size_t n = (size_t)(nl - data) + 1;
+		buf_append(d->out, data, n);
+		for (size_t i = 0; i < d->indent; i++)
+			buf_putc(d->out, ' ');
+		data += n;
+		size -= n;
+	}
+	buf_append(d->out, data, size);
+	return 0;
+}
+
+/* Appends v as snapshot_dump writes it at depth indent / 2. */
+static void S_dump_at(struct buf *out, const json_t *v, size_t indent)
+{
+	struct S_indented d = {out, indent};
+	if (json_dump_callback(v, S_dump_indented, &d,
+			       S_DUMP_FLAGS | JSON_ENCODE_ANY) != 0) {
+		fputs("stackmap: out of memory\n", stderr);
+		exit(EXIT_SYSTEM);
+	}
+}
+
+char *snapshot_dump_vendor(const json_t *snap, const char *vendor_id)
+{
+	struct buf b = BUF_INIT;
+	const json_t *v =
+	    json_object_get(json_object_get(snap, "vendors"), vendor_id);
+	if (!v)
+		return NULL;
+	S_dump_at(&b, v, 4);
+	return buf_detach(&b, NULL);
+}
+
+static int S_key_compare(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* obj's keys in the order JSON_SORT_KEYS writes them; caller frees the
+ * array (the keys are borrowed). */
+static const char **S_sorted_keys(const json_t *obj, size_t *n)
+{
+	const char **keys = xcalloc(json_object_size(obj) + 1, sizeof(*keys));
+	const char *key;
+	json_t *v;
+	*n = 0;
+	json_object_foreach((json_t *)obj, key, v) keys[(*n)++] = key;
+	qsort(keys, *n, sizeof(*keys), S_key_compare);
+	return keys;
+}
+
+/* Appends the start of an object member at depth indent / 2, the newline,
+ * indent, key and colon, as jansson writes them under S_DUMP_FLAGS. */
+static void S_dump_key(struct buf *out, const char *key, size_t indent)
+{
+	json_t *k = json_string(key);
+	buf_putc(out, '\n');
+	for (size_t i = 0; i < indent; i++)
+		buf_putc(out, ' ');
+	S_dump_at(out, k, 0);
+	buf_puts(out, ": ");
+	json_decref(k);
+}
+
+char *snapshot_dump_with(const json_t *snap,
+			 const char *(*dumped)(const char *vendor_id,
+					       void *arg),
+			 void *arg, size_t *len)
+{
+	const json_t *vendors = json_object_get(snap, "vendors");
+	struct buf b = BUF_INIT;
+	size_t n, nv;
+	if (!json_is_object(snap) || !json_is_object(vendors) ||
+	    json_object_size(vendors) == 0)
+		return snapshot_dump(snap, len);
+	const char **keys = S_sorted_keys(snap, &n);
+	buf_putc(&b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		S_dump_key(&b, keys[i], 2);
+		if (strcmp(keys[i], "vendors") != 0) {
+			S_dump_at(&b, json_object_get(snap, keys[i]), 2);
+			continue;
+		}
+		const char **ids = S_sorted_keys(vendors, &nv);
+		buf_putc(&b, '{');
+		for (size_t j = 0; j < nv; j++) {
+			const char *text = dumped ? dumped(ids[j], arg) : NULL;
+			if (j)
+				buf_putc(&b, ',');
+			S_dump_key(&b, ids[j], 4);
+			if (text)
+				buf_puts(&b, text);
+			else
+				S_dump_at(&b, json_object_get(vendors, ids[j]),
+					  4);
+		}
+		buf_puts(&b, "\n  }");
+		free(ids);
+	}
+	buf_puts(&b, "\n}\n");
+	free(keys);
+	return buf_detach(&b, len);
+}
+
+int snapshot_save_with(const char *path, const json_t *snap,
+		       const char *(*dumped)(const char *vendor_id, void *arg),
+		       void *arg, struct buf *err)
 {
 	size_t len;
-	char *text = snapshot_dump(snap, &len);
+	char *text = snapshot_dump_with(snap, dumped, arg, &len);
 	int rc = fs_write_atomic(path, text, len);
 	if (rc != 0)
 		buf_printf(err, "%s: error: cannot write the snapshot: %s",
 			   path, strerror(errno));
 	free(text);
 	return rc;
+}
+
+int snapshot_save(const char *path, const json_t *snap, struct buf *err)
+{
+	return snapshot_save_with(path, snap, NULL, NULL, err);
 }
 
 /* ---- reading ------------------------------------------------------------ */

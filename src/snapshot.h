@@ -83,6 +83,26 @@ char *snapshot_dump(const json_t *snap, size_t *len);
 /* Writes the snapshot to path atomically (see fs_write_atomic). */
 int snapshot_save(const char *path, const json_t *snap, struct buf *err);
 
+/* The text of vendor_id's entry (its value, without the key) exactly as
+ * snapshot_dump writes it inside the whole snapshot, or NULL when there
+ * is no such vendor. Caller frees. A probe dumps each vendor as soon as
+ * it is recorded, while other transfers are still in flight. */
+char *snapshot_dump_vendor(const json_t *snap, const char *vendor_id);
+
+/* snapshot_dump's bytes, taking the text of each vendor from
+ * dumped(vendor_id, arg) when that returns non-NULL: what
+ * snapshot_dump_vendor gave for the vendor as it is now (borrowed). dumped
+ * may be NULL. Caller frees. */
+char *snapshot_dump_with(const json_t *snap,
+			 const char *(*dumped)(const char *vendor_id,
+					       void *arg),
+			 void *arg, size_t *len);
+
+/* snapshot_save through snapshot_dump_with. */
+int snapshot_save_with(const char *path, const json_t *snap,
+		       const char *(*dumped)(const char *vendor_id, void *arg),
+		       void *arg, struct buf *err);
+
 /* One vendor's probe result, to be recorded in a snapshot. */
 struct snapshot_attempt {
 	time_t at;

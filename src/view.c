@@ -21,8 +21,6 @@
 /* Blended price: three input tokens for every output token. */
 #define BLEND_INPUT_WEIGHT 3.0
 #define BLEND_OUTPUT_WEIGHT 1.0
-/* A live price this far from the declared one shows both. */
-#define LIVE_DIFF_RATIO 0.10
 
 static const struct {
 	const char *id, *name, *short_name, *description;
@@ -299,15 +297,6 @@ static double S_blend(double input, double output)
 	       (BLEND_INPUT_WEIGHT + BLEND_OUTPUT_WEIGHT);
 }
 
-static bool S_differs(double declared, double live)
-{
-	if (isnan(declared) || isnan(live))
-		return false;
-	if (declared == 0)
-		return live != 0;
-	return fabs(live - declared) / declared > LIVE_DIFF_RATIO;
-}
-
 /* The date part (YYYY-MM-DD) of an RFC 3339 time, or "" . */
 static void S_date_of(const char *time, char out[11])
 {
@@ -368,7 +357,8 @@ static json_t *S_offer_row(const struct catalog *cat,
 		bool newer = live_day[0] &&
 			     (!o->checked || strcmp(live_day, o->checked) >= 0);
 		if ((!isnan(li) || !isnan(lo)) && newer) {
-			if (S_differs(o->input, li) || S_differs(o->output, lo))
+			if (listing_price_far(o->input, li) ||
+			    listing_price_far(o->output, lo))
 				declared = json_pack(
 				    "{s:o, s:o, s:o, s:o, s:o}", "input",
 				    S_price_str(o->input), "output",
@@ -1086,13 +1076,16 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 	memcpy(out, best, 11);
 }
 
-/* "0.88 → 0.8" style text for one price of a change; "" when neither side
- * is known. */
+/* "0.88 → 0.8" style text for one price of a change; nothing when the
+ * price did not change (the same printed value, or unknown on both
+ * sides). */
 static void S_change_part(struct buf *out, const char *what, double old_v,
 			  double new_v)
 {
 	char a[32], b[32];
-	if (isnan(old_v) && isnan(new_v))
+	if (isnan(old_v) ? isnan(new_v)
+			 : !isnan(new_v) && listing_round_price(old_v) ==
+						listing_round_price(new_v))
 		return;
 	if (out->len)
 		buf_puts(out, ", ");

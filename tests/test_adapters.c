@@ -208,6 +208,23 @@ static void test_listing_format_price_display(void **state)
 	assert_true(strlen(SHOWN(999999999.999999)) < 32);
 }
 
+/* More than 10% away, at the printed precision: exactly 10% is within,
+ * whatever the binary noise of 2.2 - 2 (0.20000000000000018). */
+static void test_listing_price_far(void **state)
+{
+	(void)state;
+	assert_false(listing_price_far(2, 2.2));
+	assert_false(listing_price_far(2, 1.8));
+	assert_true(listing_price_far(2, 2.21));
+	assert_true(listing_price_far(2, 1.79));
+	assert_false(listing_price_far(0.15, 0.165));
+	assert_true(listing_price_far(0.15, 0.165001));
+	assert_false(listing_price_far(0, 0));
+	assert_true(listing_price_far(0, 0.000001));
+	assert_false(listing_price_far(NAN, 3));
+	assert_false(listing_price_far(3, NAN));
+}
+
 static void test_listing_sort(void **state)
 {
 	(void)state;
@@ -1458,6 +1475,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_listing_format_price),
 	    cmocka_unit_test(test_listing_format_price_display),
+	    cmocka_unit_test(test_listing_price_far),
 	    cmocka_unit_test(test_listing_sort),
 	    cmocka_unit_test(test_adapter_find),
 	    cmocka_unit_test(test_real_openai),

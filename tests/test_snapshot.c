@@ -289,6 +289,64 @@ static void test_serialisation_deterministic(void **state)
 	json_decref(back);
 }
 
+struct S_dump_ctx {
+	const json_t *snap;
+	char *last;
+};
+
+/* probe's stand-in: every vendor but "beta" from its own dump. */
+static const char *S_dumped_from(const char *vendor_id, void *arg)
+{
+	struct S_dump_ctx *ctx = arg;
+	if (strcmp(vendor_id, "beta") == 0)
+		return NULL;
+	free(ctx->last);
+	ctx->last = snapshot_dump_vendor(ctx->snap, vendor_id);
+	return ctx->last;
+}
+
+/* The snapshot written vendor by vendor (as a probe does, dumping each one
+ * when it is recorded) has exactly snapshot_dump's bytes, with odd keys,
+ * other top-level members and empty objects too. */
+static void test_dump_piecewise(void **state)
+{
+	(void)state;
+	json_t *snap = S_build(false);
+	json_t *vendors = json_object_get(snap, "vendors");
+	json_object_set_new(vendors, "q\"uo\\te\n\xc3\xa9",
+			    json_deep_copy(json_object_get(vendors, "alpha")));
+	json_object_set_new(vendors, "a-empty",
+			    json_pack("{s:{}, s:[]}", "models", "removed"));
+	json_object_set_new(snap, "zz-extra",
+			    json_pack("{s:[i, f]}", "k", 1, 0.5));
+	json_object_set_new(snap, "aa-extra", json_string("x"));
+	size_t n, m;
+	char *whole = snapshot_dump(snap, &n);
+	struct S_dump_ctx ctx = {snap, NULL};
+	char *parts = snapshot_dump_with(snap, S_dumped_from, &ctx, &m);
+	assert_int_equal(n, m);
+	assert_memory_equal(whole, parts, n);
+	free(parts);
+	parts = snapshot_dump_with(snap, NULL, NULL, &m);
+	assert_int_equal(n, m);
+	assert_memory_equal(whole, parts, n);
+	assert_null(snapshot_dump_vendor(snap, "nobody"));
+	free(parts);
+	free(ctx.last);
+	free(whole);
+
+	/* An empty snapshot too. */
+	json_t *empty = snapshot_new();
+	whole = snapshot_dump(empty, &n);
+	parts = snapshot_dump_with(empty, NULL, NULL, &m);
+	assert_int_equal(n, m);
+	assert_memory_equal(whole, parts, n);
+	free(whole);
+	free(parts);
+	json_decref(empty);
+	json_decref(snap);
+}
+
 static void test_missing_file_is_empty(void **state)
 {
 	(void)state;
@@ -517,6 +575,7 @@ int main(void)
 	    cmocka_unit_test(test_failure_keeps_listing),
 	    cmocka_unit_test(test_shrink_suspect),
 	    cmocka_unit_test(test_serialisation_deterministic),
+	    cmocka_unit_test(test_dump_piecewise),
 	    cmocka_unit_test(test_missing_file_is_empty),
 	    cmocka_unit_test(test_garbage_rejected),
 	    cmocka_unit_test(test_changes_feed),
