@@ -7,7 +7,9 @@
  *           + out / 1e6 × output
  *
  * ranked by monthly cost, then vendor id, then remote id, and rounded to
- * cents half up only when shown. Without this script the page shows three
+ * cents half up only when shown; the requirements (OpenAI-compatible,
+ * layer, sold through a vendor, a monthly limit compared in cents) and the
+ * frontier-lab comparison are choose_rank's. Without this script the page shows three
  * preset workloads ranked at build time. On a large catalog a model's
  * offers are fetched from api/choose/MODEL.json when it is picked. */
 (function () {
@@ -19,8 +21,12 @@
   if (!tools || !live || !list) return;
 
   var MAX_TOKENS = 1e15;      // CHOOSE_MAX_TOKENS
+  var MAX_USD = 1e12;         // CHOOSE_MAX_USD
   var PRINT_LIMIT_USD = 1e13; // S_PRINT_LIMIT_USD
   var root = tools.getAttribute('data-root') || '';
+  // what "(router)" after a vendor means, as the CLI's legend says it
+  var ROUTER_NOTE = '(router): a router to other hosts, not a host itself; the rate ' +
+    'actually billed depends on the upstream host it routes each request to.';
 
   /* ---------- numbers, as choose.c parses and prints them ---------- */
 
@@ -55,6 +61,17 @@
   function parseShare(text) {
     var v = parseNumber(text, false);
     return v <= 1 ? v : NaN;
+  }
+
+  // The monthly limit: -1 when empty (no limit), NaN when bad.
+  function parseLimit(text) {
+    if (String(text).trim() === '') return -1;
+    var v = parseNumber(text, false);
+    return v <= MAX_USD ? v : NaN;
+  }
+
+  function cents(usd) {
+    return Math.floor(usd * 100 + 0.5);
   }
 
   function grouped(n) {
@@ -148,8 +165,9 @@
 
   // The ranking of modelId for workload w and requirements req, as
   // choose_rank computes it.
-  function rank(modelId, minContext, w, req) {
+  function rank(modelId, minContext, named, w, req) {
     var ranking = [], noPrice = [], meeting = {}, hosts = [], routers = [], frontier = [];
+    var excluded = 0, over = 0;
     offers.forEach(function (o) {
       if (o.model !== modelId) return;
       if (o.router) {
@@ -157,25 +175,47 @@
       } else if (hosts.indexOf(o.vendor) < 0) {
         hosts.push(o.vendor);
       }
-      if ((req.compatible && !o.compatible) || (req.layer && o.layer !== req.layer)) return;
+      if ((req.compatible && !o.compatible) || (req.layer && o.layer !== req.layer) ||
+        (req.via && o.vendor !== req.via && req.sellers.indexOf(o.vendor) < 0)) {
+        excluded++;
+        return;
+      }
       var row = costed(o, w);
-      if (isNaN(row.monthly) || !o.hasPrice) noPrice.push(row);
+      var priced = !isNaN(row.monthly) && o.hasPrice;
+      // the limit is compared in cents, as the costs are shown
+      var overLimit = priced && req.max >= 0 && cents(row.monthly) > cents(req.max);
+      if (!priced) noPrice.push(row);
+      else if (overLimit) over++;
       else ranking.push(row);
-      meeting[o.vendor] = true;
+      if (!overLimit) meeting[o.vendor] = true;
     });
+    // the frontier-lab comparison: the model's named alternatives, each at
+    // its cheapest offer on its lab's API, else the cheapest other closed
+    // model with enough context
     offers.forEach(function (o) {
-      if (!o.frontier || !o.hasPrice) return;
-      if (!isNaN(minContext) && !(o.context >= minContext)) return;
+      if (!o.frontier || !o.hasPrice || o.model === modelId) return;
+      if (named.length ? named.indexOf(o.model) < 0
+        : !isNaN(minContext) && !(o.context >= minContext)) return;
       var row = costed(o, w);
       if (!isNaN(row.monthly)) frontier.push(row);
     });
     ranking.sort(compareRows);
     noPrice.sort(compareRows);
     frontier.sort(compareRows);
+    var seen = {};
+    frontier = frontier.filter(function (row) {
+      if (seen[row.offer.model]) return false;
+      seen[row.offer.model] = true;
+      return true;
+    });
+    var candidates = frontier.length;
+    if (!named.length) frontier = frontier.slice(0, 1);
     return {
       ranking: ranking, noPrice: noPrice, hosts: hosts.length,
       hostsMeeting: hosts.filter(function (v) { return meeting[v]; }).length,
-      routers: routers, frontier: frontier
+      routers: routers, frontier: frontier, named: named.length > 0,
+      excluded: excluded, over: over,
+      candidates: candidates
     };
   }
 
@@ -187,12 +227,16 @@
   var cachedEl = document.getElementById('choose-cached');
   var compatBox = document.getElementById('choose-compatible');
   var layerSel = document.getElementById('choose-layer');
+  var viaSel = document.getElementById('choose-via');
+  var maxEl = document.getElementById('choose-max');
+  var maxHint = document.getElementById('choose-max-hint');
   var inputHint = document.getElementById('choose-input-hint');
   var outputHint = document.getElementById('choose-output-hint');
   var cachedHint = document.getElementById('choose-cached-hint');
   var summary = document.getElementById('choose-summary');
   var tbody = document.querySelector('#choose-ranking tbody');
   var noPriceBox = document.getElementById('choose-no-price');
+  var notesBox = document.getElementById('choose-notes');
   var resilienceEl = document.getElementById('choose-resilience');
   var frontierBox = document.getElementById('choose-frontier');
 
@@ -223,7 +267,8 @@
     return td;
   }
 
-  function rankingRow(row, i) {
+  // A row of the ranking; minContext is the model's context window.
+  function rankingRow(row, i, minContext) {
     var o = row.offer;
     var tr = el('tr');
     tr.setAttribute('data-vendor', o.vendor);
@@ -233,6 +278,7 @@
     var th = el('th');
     th.scope = 'row';
     th.appendChild(vendorLink(o));
+    if (o.router) th.appendChild(document.createTextNode(' (router)'));
     var rid = el('span', 'remote-id');
     rid.appendChild(el('span', 'vh', 'Remote ID: '));
     rid.appendChild(el('code', '', o.remote));
@@ -262,17 +308,14 @@
     var ctx = el('td', 'num');
     if (isNaN(o.context)) unknownCell(ctx);
     else ctx.textContent = o.contextLabel;
+    if (o.context < minContext) {
+      ctx.appendChild(document.createTextNode(' '));
+      ctx.appendChild(el('span', 'context-short',
+        '(less than the model\'s ' + grouped(minContext) + ')'));
+    }
     tr.appendChild(ctx);
     tr.appendChild(el('td', '', o.strengths));
     return tr;
-  }
-
-  function frontierPart(p, row, lead) {
-    p.appendChild(document.createTextNode(lead));
-    p.appendChild(el('strong', '', formatUsd(row.monthly)));
-    p.appendChild(document.createTextNode(' (' + row.offer.modelName + ' on '));
-    p.appendChild(vendorLink(row.offer));
-    p.appendChild(document.createTextNode(')'));
   }
 
   function clear(node) {
@@ -295,11 +338,17 @@
       isNaN(tout) ? 'Enter a token count such as 100k, 50M or 2.5B' : grouped(tout) + ' tokens');
     setHint(cachedEl, cachedHint, share, !isNaN(share),
       isNaN(share) ? 'Enter a share from 0 to 1' : Math.round(share * 1e4) / 100 + '% of input billed at the cached price');
+    var max = parseLimit(maxEl.value);
+    setHint(maxEl, maxHint, max, !isNaN(max),
+      isNaN(max) ? 'Enter an amount of US dollars, such as 250 or 1500.50, or leave it empty'
+        : max < 0 ? 'Empty for no limit; offers that cost more are left out'
+          : 'At most ' + formatUsd(max) + ' a month');
     clear(tbody);
     clear(noPriceBox);
+    clear(notesBox);
     clear(frontierBox);
     resilienceEl.textContent = '';
-    if (isNaN(tin) || isNaN(tout) || isNaN(share)) {
+    if (isNaN(tin) || isNaN(tout) || isNaN(share) || isNaN(max)) {
       summary.textContent = 'Enter a valid workload to see the ranking.';
       return;
     }
@@ -321,14 +370,29 @@
       return;
     }
     var minContext = num(option.getAttribute('data-context'));
-    var req = { compatible: compatBox.checked, layer: layerSel.value };
-    var r = rank(option.value, minContext, { input: tin, output: tout, share: share }, req);
+    var viaOption = viaSel.options[viaSel.selectedIndex];
+    var sellers = viaOption ? viaOption.getAttribute('data-sellers') || '' : '';
+    var req = { compatible: compatBox.checked, layer: layerSel.value, via: viaSel.value,
+      sellers: sellers ? sellers.split(' ') : [], max: max };
+    var alternatives = option.getAttribute('data-alternatives') || '';
+    var named = alternatives ? alternatives.split(' ') : [];
+    var r = rank(option.value, minContext, named, { input: tin, output: tout, share: share }, req);
 
     summary.textContent = modelName + ': ' + r.ranking.length +
       (r.ranking.length === 1 ? ' offer' : ' offers') + ' ranked for ' + grouped(tin) +
       ' input and ' + grouped(tout) + ' output tokens a month' +
-      (share > 0 ? ', ' + Math.round(share * 1e4) / 100 + '% of input cached' : '') + '.';
-    r.ranking.forEach(function (row, i) { tbody.appendChild(rankingRow(row, i)); });
+      (share > 0 ? ', ' + Math.round(share * 1e4) / 100 + '% of input cached' : '') + '.' +
+      (r.excluded || r.over ? ' Left out: ' +
+        (r.excluded ? r.excluded + (r.excluded === 1 ? ' offer that fails' : ' offers that fail') +
+          ' a requirement' : '') + (r.excluded && r.over ? '; ' : '') +
+        (r.over ? r.over + (r.over === 1 ? ' offer' : ' offers') + ' above the monthly limit' : '') +
+        '.' : '');
+    summary.setAttribute('data-excluded', String(r.excluded));
+    summary.setAttribute('data-over-budget', String(r.over));
+    r.ranking.forEach(function (row, i) { tbody.appendChild(rankingRow(row, i, minContext)); });
+
+    var routed = r.ranking.concat(r.noPrice).some(function (row) { return row.offer.router; });
+    if (routed) notesBox.appendChild(el('p', 'choose-router-note', ROUTER_NOTE));
 
     if (r.noPrice.length) {
       noPriceBox.appendChild(el('p', '', 'No published price:'));
@@ -353,30 +417,40 @@
       ', ' + r.hostsMeeting + ' of them meeting your requirements: that is what you can fail over to.' +
       (r.routers.length ? ' Also sold through ' + r.routers.join(', ') + ', a router to other hosts, not counted.' : '')));
 
-    var p = el('p', 'choose-frontier');
+    var box = el('div', 'choose-frontier');
+    box.setAttribute('data-named', String(r.named));
+    var p = el('p');
     p.appendChild(el('strong', '', 'Frontier-lab comparison:'));
-    if (r.frontier.length) {
-      var cheap = r.frontier[0], dear = r.frontier[r.frontier.length - 1];
-      p.setAttribute('data-cheapest', formatUsd(cheap.monthly));
-      p.setAttribute('data-most-expensive', formatUsd(dear.monthly));
-      frontierPart(p, cheap, ' the same tokens on a closed model through its own lab\'s API' +
-        (isNaN(minContext) ? '' : ', with a context of at least ' + grouped(minContext) + ' tokens') +
-        ', cost from ');
-      frontierPart(p, dear, ' to ');
-      p.appendChild(document.createTextNode(' a month.'));
-    } else {
-      p.appendChild(document.createTextNode(' no closed model on its own lab\'s API in the catalog has a price and a large enough context.'));
-    }
-    frontierBox.appendChild(p);
+    p.appendChild(document.createTextNode(r.named
+      ? ' the same tokens on the closed models the catalog names as the alternatives to ' +
+        modelName + ', each through its own lab\'s API:'
+      : ' the same tokens on the cheapest closed model through its own lab\'s API' +
+        (isNaN(minContext) ? '' : ', with a context of at least ' + grouped(minContext) + ' tokens') + ':'));
+    if (!r.frontier.length)
+      p.appendChild(document.createTextNode(' none in the catalog has a price.'));
+    box.appendChild(p);
+    var ul = el('ul');
+    r.frontier.forEach(function (row) {
+      var li = el('li');
+      li.setAttribute('data-model', row.offer.model);
+      li.setAttribute('data-vendor', row.offer.vendor);
+      li.setAttribute('data-monthly-label', formatUsd(row.monthly));
+      li.appendChild(el('strong', '', formatUsd(row.monthly)));
+      li.appendChild(document.createTextNode(' a month: ' + row.offer.modelName + ' on '));
+      li.appendChild(vendorLink(row.offer));
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    frontierBox.appendChild(box);
   }
 
   if (split) loaded[modelSel.value] = true; // the page carries its offers
   tools.hidden = false;
   live.hidden = false;
-  [modelSel, compatBox, layerSel].forEach(function (e) {
+  [modelSel, compatBox, layerSel, viaSel].forEach(function (e) {
     e.addEventListener('change', update);
   });
-  [inputEl, outputEl, cachedEl].forEach(function (e) {
+  [inputEl, outputEl, cachedEl, maxEl].forEach(function (e) {
     e.addEventListener('input', update);
     e.addEventListener('change', update);
   });
