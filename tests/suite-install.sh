@@ -108,7 +108,7 @@ check "init my-stack (rc $rc)" [ "$rc" -eq 0 ]
 check "init says what to do next" has "$tmp/out" \
 	"next: cd my-stack && stackmap build"
 proj=$tmp/my-stack
-for f in README.md catalog/site.yaml catalog/vendors/together.yaml \
+for f in README.md catalog/site.yaml catalog/vendors/together.yaml catalog/vendors/deepinfra.yaml \
 	catalog/vendors/openrouter.yaml catalog/vendors/meta.yaml \
 	catalog/vendors/litellm.yaml catalog/models/llama-3.3-70b.yaml \
 	catalog/models/llama-3.1-8b.yaml catalog/primers/inference-providers.md \
@@ -128,7 +128,7 @@ done
 run "$proj" "$bin" validate --strict
 check "the new project validates clean (rc $rc)" [ "$rc" -eq 0 ]
 check "with its examples" has "$tmp/err" \
-	"catalog: 4 vendors, 2 models, 3 offers, 1 primers: 0 errors, 0 warnings"
+	"catalog: 5 vendors, 2 models, 3 offers, 1 primers: 0 errors, 0 warnings"
 run "$proj" "$bin" build
 check "cd my-stack && stackmap build (rc $rc)" [ "$rc" -eq 0 ]
 check "the site has the example vendor" [ -f "$proj/site/vendors/together.html" ]

@@ -607,7 +607,7 @@ for page in models/acme-1 vendors/acme-lab pricing; do
 		'live</span> fetched <time datetime="2026-11-2[56]T[0-9:]*Z"' \
 		"$work/site/$page.html"
 	check "$page.html: the declared price is shown beside it" grep -q \
-		'Declared: in \$2, out \$8' "$work/site/$page.html"
+		'Declared: in \$2.00, out \$8.00' "$work/site/$page.html"
 	check "$page.md: live price with its fetch time" grep -q \
 		'live, fetched 2026-11-2[56]T' "$work/site/$page.md"
 done
@@ -724,9 +724,9 @@ for page in $pages; do
 	check "$page.md: within 10%, no declared price" lacks \
 		"$work/site-2.2/$page.md" 'declared price input'
 	check "$page.html: over 10%, the declared price beside the live one" \
-		grep -q 'Declared: in \$2, out \$8' "$work/site-2.21/$page.html"
+		grep -q 'Declared: in \$2.00, out \$8.00' "$work/site-2.21/$page.html"
 	check "$page.md: over 10%, the declared price beside the live one" \
-		has "$work/site-2.21/$page.md" 'declared price input \$2, output \$8'
+		has "$work/site-2.21/$page.md" 'declared price input \$2.00, output \$8.00'
 done
 check "pricing.html: the live input price 2.2" grep -q 'data-input="2.2"' \
 	"$work/site-2.2/pricing.html"

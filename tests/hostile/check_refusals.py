@@ -44,7 +44,8 @@ BASE = {
         'offer.model': 'm', 'offer.remote_id': 'r', 'offer.input': '1', 'offer.output': '2',
         'offer.source': 'https://x.example/p', 'offer.checked': '2026-11-20', 'offer.note': 'n',
         'signal.kind': 'funding', 'signal.date': '2026-11-20',
-        'signal.source': 'https://x.example/s', 'signal.note': 'n',
+        'signal.source': 'https://x.example/s', 'signal.checked': '2026-11-20',
+        'signal.note': 'n',
     },
     'models/m.yaml': {
         'id': 'm', 'name': 'M', 'lab': 'lab', 'open_weights': 'true', 'license': 'l',
@@ -54,7 +55,8 @@ BASE = {
     'primers/p.md': {'title': 't', 'summary': 's', 'body': 'Body.\n'},
 }
 PLAIN = {'spectrum', 'open_weights', 'offer.input', 'offer.output', 'layer', 'id', 'lab',
-         'offer.model', 'offer.checked', 'signal.kind', 'signal.date', 'api.style'}
+         'offer.model', 'offer.checked', 'signal.kind', 'signal.date', 'signal.checked',
+         'api.style'}
 LINE_FIELDS = [('site.yaml', f) for f in ('title', 'description', 'language')] + \
     [('vendors/lab.yaml', f) for f in ('name', 'summary', 'api.region', 'offer.remote_id',
                                        'offer.note', 'signal.note')] + \

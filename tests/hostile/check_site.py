@@ -215,7 +215,8 @@ report(f'Markdown pages rendered by cmark: no raw HTML, only http(s) or relative
 problems = []
 MERMAID_LINE = re.compile(
     r'^(flowchart [A-Z]{2}|\s*direction [A-Z]{2}|\s*end|'
-    r'\s*subgraph [a-z0-9-]+\["[^"<>`#;|\\{}\[\]&]*"\]|'
+    r'\s*subgraph [a-zA-Z0-9_-]+\["[^"<>`#;|\\{}\[\]&]*"\]|'
+    r'\s*[A-Za-z0-9_]+ -- "[A-Za-z ]+" --> [A-Za-z0-9_]+|'
     r'\s*[a-zA-Z0-9_-]+\["[^"<>`#;|\\{}\[\]&\x00-\x1f]*"\]|'
     r'\s*[a-zA-Z0-9_-]+ --> [a-zA-Z0-9_-]+|)$')
 blocks = 0
