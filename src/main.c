@@ -250,7 +250,7 @@ static int S_parse_command(const struct command *cmd, int argc, char **argv,
 	/* the command's options, then the late globals, then the end mark */
 	struct option longopts[32];
 	size_t n = 0;
-	while (cmd->longopts[n].name && n < 32 - N_LATE - 1) {
+	while (n < 32 - N_LATE - 1 && cmd->longopts[n].name) {
 		longopts[n] = cmd->longopts[n];
 		n++;
 	}
