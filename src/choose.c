@@ -222,24 +222,6 @@ char *choose_format_usd(double usd, char out[32])
 	return out;
 }
 
-char *choose_price_label(const char *text, char out[40])
-{
-	size_t n = text ? strlen(text) : 0;
-	if (n > 32 || (text && strpbrk(text, "eE"))) {
-		snprintf(out, 40, "%.32s", text);
-		return out;
-	}
-	const char *dot = text ? strchr(text, '.') : NULL;
-	size_t decimals = dot ? n - (size_t)(dot - text) - 1 : 0;
-	const char *pad = "";
-	if (n && !dot)
-		pad = ".00";
-	else if (n && decimals < 2)
-		pad = decimals ? "0" : "00";
-	snprintf(out, 40, "%s%s", n ? text : "", pad);
-	return out;
-}
-
 char *choose_age_label(long days, char out[32])
 {
 	if (days < 0)
@@ -622,9 +604,6 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 	    "input",	 "output",     "cached_input",
 	    "input_num", "output_num", "cached_input_num",
 	    "has_price", "origin",     NULL};
-	/* the price labels, with at least two decimals */
-	static const char *const labels[] = {"input", "output", "cached_input",
-					     NULL};
 	static const char *const api[] = {"openai_compatible", "context",
 					  "context_label", NULL};
 	char date[11], money[32];
@@ -646,15 +625,9 @@ static json_t *S_row(const struct S_rank *r, json_t *offer,
 			    isnan(cost) ? json_null() : json_real(cost));
 	json_object_set_new(row, "monthly_label",
 			    json_string(choose_format_usd(cost, money)));
+	/* the view's price labels already carry two decimals
+	 * (listing_format_price_display) */
 	S_copy_keys(row, offer, prices);
-	for (size_t i = 0; labels[i]; i++) {
-		char label[40];
-		const char *text = S_str(offer, labels[i]);
-		if (text)
-			json_object_set_new(
-			    row, labels[i],
-			    json_string(choose_price_label(text, label)));
-	}
 	json_object_set_new(row, "price_date",
 			    date[0] ? json_string(date) : json_null());
 	json_object_set_new(row, "age_days",
@@ -1168,17 +1141,6 @@ const char *choose_rows_text(const struct choose_rows *c, json_t *offer,
 		return S_bool_text(S_is_router(r, offer), len);
 	if (strcmp(key, "frontier") == 0)
 		return S_bool_text(S_is_frontier(r, offer), len);
-	if (strcmp(key, "input") == 0 || strcmp(key, "output") == 0 ||
-	    strcmp(key, "cached_input") == 0) {
-		const char *text = S_str(offer, key);
-		if (!text)
-			return mustache_scalar_text(json_object_get(offer, key),
-						    num, len);
-		buf_reset(scratch);
-		buf_puts(scratch, choose_price_label(text, num));
-		*len = scratch->len;
-		return scratch->data;
-	}
 	if (strcmp(key, "context_short") == 0)
 		return S_bool_text(S_short_of(r, offer) >= 0, len);
 	if (strcmp(key, "context_note") == 0) {

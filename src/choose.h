@@ -70,10 +70,6 @@ double choose_monthly_cost(double input_tokens, double output_tokens,
 long long choose_cents(double usd);
 /* "$1,234.56": usd rounded to cents. Writes at most 32 bytes. */
 char *choose_format_usd(double usd, char out[32]);
-/* A price label (listing_format_price's text) with at least two decimals:
- * "0.1" → "0.10", "2" → "2.00", "0.135" stays; "" and exponent forms
- * stay as they are. Writes at most 40 bytes. */
-char *choose_price_label(const char *text, char out[40]);
 /* "0 days old", "1 day old", "12 days old"; "date unknown" when days < 0. */
 char *choose_age_label(long days, char out[32]);
 

@@ -18,6 +18,7 @@
 #include "catalog.h"
 #include "choose.h"
 #include "diag.h"
+#include "listing.h"
 #include "mustache.h"
 #include "validate.h"
 #include "view.h"
@@ -151,19 +152,22 @@ static void test_format_usd(void **state)
 	assert_string_equal(choose_age_label(-1, out), "date unknown");
 }
 
+/* choose shows the view's price labels, made by
+ * listing_format_price_display: at least two decimals. */
 static void test_price_label(void **state)
 {
 	(void)state;
-	char out[40];
-	assert_string_equal(choose_price_label("0.1", out), "0.10");
-	assert_string_equal(choose_price_label("0.3", out), "0.30");
-	assert_string_equal(choose_price_label("2", out), "2.00");
-	assert_string_equal(choose_price_label("1.", out), "1.00");
-	assert_string_equal(choose_price_label("0.135", out), "0.135");
-	assert_string_equal(choose_price_label("0.013", out), "0.013");
-	assert_string_equal(choose_price_label("12.25", out), "12.25");
-	assert_string_equal(choose_price_label("", out), "");
-	assert_string_equal(choose_price_label("1.5e+07", out), "1.5e+07");
+	char out[32];
+	assert_string_equal(listing_format_price_display(0.1, out), "0.10");
+	assert_string_equal(listing_format_price_display(0.3, out), "0.30");
+	assert_string_equal(listing_format_price_display(2, out), "2.00");
+	assert_string_equal(listing_format_price_display(1.0, out), "1.00");
+	assert_string_equal(listing_format_price_display(0.135, out), "0.135");
+	assert_string_equal(listing_format_price_display(0.013, out), "0.013");
+	assert_string_equal(listing_format_price_display(12.25, out), "12.25");
+	assert_string_equal(listing_format_price_display(NAN, out), "");
+	assert_string_equal(listing_format_price_display(1.5e15, out),
+			    "1.5e+15");
 }
 
 static const struct choose_query S_base = {
