@@ -127,20 +127,6 @@ bool listing_price_far(double declared, double live)
 /* Non-finite values (NAN, and the infinities no adapter stores) print as
  * the empty string: the price is not known. Magnitudes of 1e15 and more,
  * which no real price reaches, print in "%.6g" form to stay in 32 bytes. */
-char *listing_format_price_display(double usd_per_million, char out[32])
-{
-	listing_format_price(usd_per_million, out);
-	if (!out[0] || strchr(out, 'e'))
-		return out;
-	char *dot = strchr(out, '.');
-	size_t decimals = dot ? strlen(dot + 1) : 0;
-	if (!dot)
-		strcat(out, ".");
-	for (; decimals < 2; decimals++)
-		strcat(out, "0");
-	return out;
-}
-
 char *listing_format_price(double usd_per_million, char out[32])
 {
 	double v = listing_round_price(usd_per_million);
@@ -168,5 +154,19 @@ char *listing_format_price(double usd_per_million, char out[32])
 			end = dot;
 		*end = '\0';
 	}
+	return out;
+}
+
+char *listing_format_price_display(double usd_per_million, char out[32])
+{
+	listing_format_price(usd_per_million, out);
+	if (!out[0] || strchr(out, 'e'))
+		return out;
+	char *dot = strchr(out, '.');
+	size_t decimals = dot ? strlen(dot + 1) : 0;
+	if (!dot)
+		strcat(out, ".");
+	for (; decimals < 2; decimals++)
+		strcat(out, "0");
 	return out;
 }
