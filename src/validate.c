@@ -232,11 +232,9 @@ static long S_newest_day(const struct catalog *cat)
 			}
 		for (size_t k = 0; k < v->n_signals; k++) {
 			const struct signal *s = &v->signals[k];
-			const char *day =
-			    s->checked && (!s->date ||
-					   strcmp(s->checked, s->date) > 0)
-				? s->checked
-				: s->date;
+			/* the day it was read (not before the event, which
+			 * S_check_vendor checks) */
+			const char *day = s->checked ? s->checked : s->date;
 			if (day) {
 				long d = validate_day_number(day);
 				if (d > newest)

@@ -657,32 +657,27 @@ static void S_pairs_unique(struct S_pairs *p)
 
 static void S_index_build(const struct catalog *cat, struct S_index *ix)
 {
-	struct S_pairs resold = {0}, sold_via = {0}, made = {0};
+	/* (reseller, resold) pairs: grouped by reseller they are "resells",
+	 * by the vendor resold "sold_via" */
+	struct S_pairs resold = {0}, made = {0};
 	for (size_t i = 0; i < cat->n_vendors; i++) {
 		const struct vendor *o = &cat->vendors[i];
 		for (size_t k = 0; k < o->via.count; k++) {
 			const struct vendor *t =
 			    catalog_find_vendor(cat, o->via.items[k]);
-			if (t && t != o) {
+			if (t && t != o)
 				S_pairs_push(&resold,
 					     (size_t)(t - cat->vendors), i);
-				S_pairs_push(&sold_via, i,
-					     (size_t)(t - cat->vendors));
-			}
 		}
 		for (size_t k = 0; k < o->n_offers; k++) {
 			const struct model *m = o->offers[k].model_ref;
 			const struct vendor *lab = m ? m->lab_ref : NULL;
-			if (lab && lab != o) {
+			if (lab && lab != o)
 				S_pairs_push(&resold, i,
 					     (size_t)(lab - cat->vendors));
-				S_pairs_push(&sold_via,
-					     (size_t)(lab - cat->vendors), i);
-			}
 		}
 	}
-	S_pairs_unique(&resold);
-	S_pairs_unique(&sold_via);
+	S_pairs_unique(&resold); /* sorted: each group's items in order */
 	for (size_t i = 0; i < cat->n_models; i++) {
 		const struct vendor *lab = cat->models[i].lab_ref;
 		if (lab)
@@ -692,12 +687,10 @@ static void S_index_build(const struct catalog *cat, struct S_index *ix)
 		&ix->resold_start, &ix->resold);
 	S_group(cat->n_vendors, made.group, made.item, made.n, &ix->made_start,
 		&ix->made);
-	S_group(cat->n_vendors, sold_via.group, sold_via.item, sold_via.n,
+	S_group(cat->n_vendors, resold.item, resold.group, resold.n,
 		&ix->sold_via_start, &ix->sold_via);
 	free(resold.group);
 	free(resold.item);
-	free(sold_via.group);
-	free(sold_via.item);
 	free(made.group);
 	free(made.item);
 	size_t nm = cat->n_models ? cat->n_models : 1;
@@ -1056,15 +1049,11 @@ static void S_data_date(const struct catalog *cat, json_t *snapshot,
 			    strcmp(v->offers[k].checked, best) > 0)
 				snprintf(best, sizeof(best), "%s",
 					 v->offers[k].checked);
-		for (size_t k = 0; k < v->n_signals; k++) {
-			const struct signal *s = &v->signals[k];
-			const char *day =
-			    s->checked && strcmp(s->checked, s->date) > 0
-				? s->checked
-				: s->date;
-			if (strcmp(day, best) > 0)
-				snprintf(best, sizeof(best), "%s", day);
-		}
+		/* a valid signal was read on or after its event's day */
+		for (size_t k = 0; k < v->n_signals; k++)
+			if (strcmp(v->signals[k].checked, best) > 0)
+				snprintf(best, sizeof(best), "%s",
+					 v->signals[k].checked);
 		json_t *live = S_live_vendor(snapshot, v->id);
 		char day[11];
 		S_date_of(
