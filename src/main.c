@@ -178,8 +178,9 @@ static const struct command S_commands[] = {
      "than 180 days older than the catalog's newest date, and stale live\n"
      "prices, are flagged; offers without a price are listed after the\n"
      "ranking. Beneath it: the independent hosts of the model, and the\n"
-     "cheapest and dearest closed model on its own lab's API for the same\n"
-     "workload.\n",
+     "same workload on the frontier-lab alternatives the model's file\n"
+     "names (else the cheapest closed model with enough context), each on\n"
+     "its own lab's API.\n",
      "h", S_choose_opts, 0},
     {"init", init_run,
      "usage: stackmap [global options] init DIR\n"
@@ -222,65 +223,65 @@ static int S_choose_number(int (*parse)(const char *, double *, const char **),
 	return S_usage_error(msg, usage);
 }
 
-/* The global options a command also accepts after its name, with values
- * no command option uses. */
-enum {
-	LATE_CATALOG = 0x100,
-	LATE_TEMPLATES,
-	LATE_OUT,
-	LATE_SNAPSHOT,
-	LATE_QUIET,
-	LATE_VERBOSE
-};
+/* Sets the global option whose S_global_opts value is c; false for 'h',
+ * 'V' and anything else, which the caller handles. */
+static bool S_apply_global(int c, struct options *opt)
+{
+	switch (c) {
+	case 'c':
+		opt->catalog_dir = optarg;
+		return true;
+	case 'T':
+		opt->templates_dir = optarg;
+		return true;
+	case 'O':
+		opt->out_dir = optarg;
+		return true;
+	case 'S':
+		opt->snapshot = optarg;
+		return true;
+	case 'q':
+		opt->quiet = true;
+		return true;
+	case 'v':
+		opt->verbose = true;
+		return true;
+	default:
+		return false;
+	}
+}
 
-static const struct option S_late_globals[] = {
-    {"catalog", required_argument, NULL, LATE_CATALOG},
-    {"templates", required_argument, NULL, LATE_TEMPLATES},
-    {"out", required_argument, NULL, LATE_OUT},
-    {"snapshot", required_argument, NULL, LATE_SNAPSHOT},
-    {"quiet", no_argument, NULL, LATE_QUIET},
-    {"verbose", no_argument, NULL, LATE_VERBOSE},
-};
-
-#define N_LATE (sizeof(S_late_globals) / sizeof(S_late_globals[0]))
+/* After the command, the long global options (but --help and --version,
+ * which are the command's) come back with this bit set on their value, so
+ * that no command option's letter is taken. */
+#define S_LATE 0x100
+#define S_LONGOPTS_MAX 32
 
 static int S_parse_command(const struct command *cmd, int argc, char **argv,
 			   struct options *opt)
 {
 	/* the command's options, then the late globals, then the end mark */
-	struct option longopts[32];
+	struct option longopts[S_LONGOPTS_MAX];
 	size_t n = 0;
-	while (n < 32 - N_LATE - 1 && cmd->longopts[n].name) {
-		longopts[n] = cmd->longopts[n];
-		n++;
-	}
-	for (size_t k = 0; k < N_LATE; k++)
-		longopts[n++] = S_late_globals[k];
+	/* room kept for the globals: S_global_opts has 8 entries with its
+	 * end mark, of which 6 are copied, plus this array's end mark */
+	for (size_t k = 0; n < S_LONGOPTS_MAX - 7 && cmd->longopts[k].name; k++)
+		longopts[n++] = cmd->longopts[k];
+	for (size_t k = 0; S_global_opts[k].name; k++)
+		if (S_global_opts[k].val != 'h' &&
+		    S_global_opts[k].val != 'V') {
+			longopts[n] = S_global_opts[k];
+			longopts[n++].val |= S_LATE;
+		}
 	longopts[n] = (struct option){NULL, 0, NULL, 0};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, cmd->shortopts, longopts, NULL)) !=
 	       -1) {
 		char *end = NULL;
+		if ((c & S_LATE) && S_apply_global(c & ~S_LATE, opt))
+			continue;
 		switch (c) {
-		case LATE_CATALOG:
-			opt->catalog_dir = optarg;
-			break;
-		case LATE_TEMPLATES:
-			opt->templates_dir = optarg;
-			break;
-		case LATE_OUT:
-			opt->out_dir = optarg;
-			break;
-		case LATE_SNAPSHOT:
-			opt->snapshot = optarg;
-			break;
-		case LATE_QUIET:
-			opt->quiet = true;
-			break;
-		case LATE_VERBOSE:
-			opt->verbose = true;
-			break;
 		case 'h':
 			fputs(cmd->usage, stdout);
 			exit(EXIT_OK);
@@ -408,25 +409,9 @@ int main(int argc, char **argv)
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "+qvhV", S_global_opts, NULL)) !=
 	       -1) {
+		if (S_apply_global(c, &opt))
+			continue;
 		switch (c) {
-		case 'c':
-			opt.catalog_dir = optarg;
-			break;
-		case 'T':
-			opt.templates_dir = optarg;
-			break;
-		case 'O':
-			opt.out_dir = optarg;
-			break;
-		case 'S':
-			opt.snapshot = optarg;
-			break;
-		case 'q':
-			opt.quiet = true;
-			break;
-		case 'v':
-			opt.verbose = true;
-			break;
 		case 'h':
 			fputs(S_usage, stdout);
 			return EXIT_OK;
